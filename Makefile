@@ -1,0 +1,55 @@
+# Prepdeck: `make run` serves the app on http://127.0.0.1:5000, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app prepdeck
+
+.PHONY: run setup install assets migrate seed test lint format serve-prod worker clean
+
+run: setup
+	$(BIN)/python scripts/devserver.py
+
+setup: install assets migrate seed
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.installed
+	npm run --silent build
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: install
+	$(FLASK) seed demo --if-empty
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install assets lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production process, locally: needs DATABASE_URL, REDIS_URL and SECRET_KEY in the environment.
+serve-prod: install assets
+	PREPDECK_ENV=production $(FLASK) db upgrade
+	PREPDECK_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py "prepdeck:create_app()"
+
+worker: install
+	$(BIN)/celery -A prepdeck.worker worker --loglevel INFO
+
+clean:
+	rm -rf $(VENV) node_modules prepdeck/static/vendor .pytest_cache .ruff_cache

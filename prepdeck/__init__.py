@@ -1,0 +1,106 @@
+"""Prepdeck: interview-practice platform. `create_app` is the only place that wires things up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from prepdeck.config import engine_options_for, load_config
+
+
+def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a settings name ("testing") or a mapping of overrides,
+    which may name the settings class under "PREPDECK_ENV"."""
+    overrides = dict(config) if isinstance(config, Mapping) else {}
+    name = config if isinstance(config, str) else overrides.pop("PREPDECK_ENV", None)
+    if (name or os.environ.get("PREPDECK_ENV")) != "production":
+        from dotenv import load_dotenv
+
+        load_dotenv()
+
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    settings = load_config(name, app.instance_path)
+    app.config.from_mapping(settings.as_dict())
+    app.config.update(overrides)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options_for(
+            app.config["SQLALCHEMY_DATABASE_URI"]
+        )
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    if app.config["CHECK_DATABASE_ON_START"]:
+        from prepdeck.core.database import require_database
+
+        require_database(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from flask_login import current_user
+
+    from prepdeck.accounts.services import load_session_user
+    from prepdeck.celery_app import celery_init_app
+    from prepdeck.core import database, forms, logging, metrics, security
+    from prepdeck.core.errors import register_error_handlers
+    from prepdeck.extensions import bcrypt, cache, csrf, db, limiter, login_manager, migrate
+
+    logging.configure_logging(app)
+    # First, so that every later hook (CSRF, limits) already has the request id and clock.
+    logging.init_request_logging(app)
+    metrics.init_metrics(app)
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    database.install_sqlite_pragmas()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    bcrypt.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+    celery_init_app(app)
+
+    security.init_security_headers(app)
+    register_error_handlers(app)
+
+    @app.context_processor
+    def inject_forms() -> dict:
+        # Only signed-in pages carry the sign-out form, so anonymous pages set no session cookie.
+        if current_user.is_authenticated:
+            return {"logout_form": forms.ActionForm()}
+        return {}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from prepdeck.accounts.views import bp as accounts_bp
+    from prepdeck.admin.views import bp as admin_bp
+    from prepdeck.core.health import bp as health_bp
+    from prepdeck.main.views import bp as main_bp
+
+    for blueprint in (main_bp, accounts_bp, admin_bp, health_bp):
+        app.register_blueprint(blueprint)
+    import prepdeck.core.tasks  # noqa: F401 - registers the shared tasks
+
+
+def _register_commands(app: Flask) -> None:
+    from prepdeck.accounts.cli import users_cli
+    from prepdeck.seed import seed_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)

@@ -1,0 +1,50 @@
+"""People who use Prepdeck."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from prepdeck.core.models import UTCDateTime, utcnow
+from prepdeck.extensions import db
+
+ROLES = ("user", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("role IN ('user', 'admin')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(128))
+    role: Mapped[str] = mapped_column(sa.String(20), default="user", server_default="user")
+    is_disabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped when a password changes or the account is disabled: every older session and
+    # remember-me cookie carries the old number and stops working.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_disabled
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

@@ -1,0 +1,332 @@
+"""Accounts: registration, sign-in, tokens sent by email, profile changes and roles."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from prepdeck.accounts.models import ROLES, User
+from prepdeck.core import mail, throttle
+from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
+from prepdeck.core.models import utcnow
+from prepdeck.core.urls import external_url
+from prepdeck.extensions import bcrypt, db
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_BYTES = 72  # bcrypt ignores everything past 72 bytes
+COMMON_PASSWORDS = {
+    "password", "password1", "password12", "password123", "1234567890", "123456789",
+    "qwertyuiop", "qwerty1234", "iloveyou12", "letmein123", "welcome123", "admin12345",
+    "passw0rd123", "abc1234567", "0987654321", "1111111111", "prepdeck123",
+}  # fmt: skip
+LOGIN_FAILED = "Email or password is incorrect."
+
+
+class Unconfirmed(Forbidden):
+    code = "email_unconfirmed"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problems(password: str, *, email: str = "", display_name: str = "") -> list[str]:
+    """What is wrong with a new password, in words a person can act on."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        problems.append(f"Use at most {MAX_PASSWORD_BYTES} bytes.")
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 5:
+        problems.append("This password is too easy to guess.")
+    local_part = normalise_email(email).split("@")[0]
+    if len(local_part) >= 4 and local_part in lowered:
+        problems.append("Do not use your email address in the password.")
+    if display_name and len(display_name) >= 4 and display_name.lower() in lowered:
+        problems.append("Do not use your name in the password.")
+    return problems
+
+
+def hash_password(password: str) -> str:
+    rounds = current_app.config["BCRYPT_LOG_ROUNDS"]  # per app, not the shared extension
+    return bcrypt.generate_password_hash(password, rounds).decode("utf-8")
+
+
+def _require_good_password(password: str, email: str, display_name: str) -> None:
+    problems = password_problems(password, email=email, display_name=display_name)
+    if problems:
+        raise Invalid(" ".join(problems), details={"password": problems})
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: `id:version`, refused when the version has moved on."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or user.is_disabled:
+        return None
+    return user
+
+
+# Registration and confirmation -------------------------------------------------------
+
+
+def register_user(email: str, display_name: str, password: str) -> User | None:
+    """Create an account and send the confirmation email.
+
+    An address that already has an account gets a notice instead, and the caller shows the
+    same "check your email" message either way, so the form never tells who is registered.
+    """
+    email = normalise_email(email)
+    display_name = display_name.strip()
+    _require_good_password(password, email, display_name)
+    existing = find_by_email(email)
+    if existing is not None:
+        send_account_exists_notice(existing)
+        return None
+    user = User(email=email, display_name=display_name, password_hash=hash_password(password))
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # registered by a concurrent request a moment ago
+        db.session.rollback()
+        return None
+    send_confirmation(user)
+    return user
+
+
+def create_user(
+    email: str, password: str, *, display_name: str = "", role: str = "user", confirmed=True
+) -> User:
+    """Create an account directly (CLI, seed data). Raises Conflict if the email is taken."""
+    email = normalise_email(email)
+    display_name = display_name.strip() or email.split("@")[0]
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of {', '.join(ROLES)}.")
+    _require_good_password(password, email, display_name)
+    if find_by_email(email) is not None:
+        raise Conflict(f"An account with the email {email} already exists.")
+    user = User(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    token = make_token(user, "confirm")
+    link = external_url("accounts.confirm_email", token=token)
+    _send(user.email, "Confirm your Prepdeck email", "confirm", user=user, link=link)
+
+
+def send_account_exists_notice(user: User) -> None:
+    link = external_url("accounts.forgot_password")
+    _send(user.email, "You already have a Prepdeck account", "exists", user=user, link=link)
+
+
+def resend_confirmation(email: str) -> None:
+    user = find_by_email(email)
+    if user is not None and not user.is_confirmed and not user.is_disabled:
+        send_confirmation(user)
+
+
+def confirm_email(token: str) -> User:
+    user = read_token(token, "confirm", current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+# Tokens sent by email ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenPurpose:
+    salt: str
+    used_message: str
+
+
+PURPOSES = {
+    "confirm": TokenPurpose("prepdeck.confirm-email", "This email address is already confirmed."),
+    "reset": TokenPurpose(
+        "prepdeck.reset-password", "This reset link has already been used. Ask for a new one."
+    ),
+}
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=PURPOSES[purpose].salt)
+
+
+def _fingerprint(user: User, purpose: str) -> str:
+    """What a token is bound to; once the action is done it no longer matches (single use)."""
+    if purpose == "confirm":
+        state = f"{user.email}|{user.email_confirmed_at is not None}"
+    else:
+        state = f"{user.password_hash}|{user.session_version}"
+    return hashlib.sha256(state.encode()).hexdigest()[:24]
+
+
+def make_token(user: User, purpose: str) -> str:
+    return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user, purpose)})
+
+
+def read_token(token: str, purpose: str, max_age: int) -> User:
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise Invalid("This link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise Invalid("This link is not valid. Check that you copied all of it.") from None
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
+    if user is None or user.is_disabled:
+        raise Invalid("This link is not valid. Check that you copied all of it.")
+    if payload.get("fp") != _fingerprint(user, purpose):
+        raise Invalid(PURPOSES[purpose].used_message)
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link if the account exists; say nothing either way."""
+    user = find_by_email(email)
+    if user is None or user.is_disabled:
+        return
+    token = make_token(user, "reset")
+    link = external_url("accounts.reset_password", token=token)
+    _send(user.email, "Reset your Prepdeck password", "reset", user=user, link=link)
+
+
+def check_reset_token(token: str) -> User:
+    return read_token(token, "reset", current_app.config["RESET_TOKEN_MAX_AGE"])
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = check_reset_token(token)
+    _require_good_password(new_password, user.email, user.display_name)
+    _set_password(user, new_password)
+    # Following the emailed link proves the address.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.commit()
+    return user
+
+
+# Signing in --------------------------------------------------------------------------
+
+_DUMMY_HASH: str | None = None
+
+
+def _spend_hash_time(password: str) -> None:
+    """Check against a throwaway hash so unknown emails take as long as known ones."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password("placeholder-password-for-timing")
+    bcrypt.check_password_hash(_DUMMY_HASH, password)
+
+
+def authenticate(email: str, password: str, remote_addr: str | None) -> User:
+    """The user for these credentials, or Invalid; throttled per account and per address."""
+    config = current_app.config
+    email = normalise_email(email)
+    keys = [
+        (config["LOGIN_LIMIT_ACCOUNT"], "login-account", email),
+        (config["LOGIN_LIMIT_IP"], "login-ip", remote_addr or "unknown"),
+    ]
+    message = "Too many failed sign-in attempts. Wait a minute and try again."
+    for limit, *key in keys:
+        throttle.check(limit, *key, message=message)
+    user = find_by_email(email)
+    if user is None or not user.password_hash:
+        _spend_hash_time(password)
+        ok = False
+    else:
+        ok = bcrypt.check_password_hash(user.password_hash, password)
+    if not ok:
+        for limit, *key in keys:
+            throttle.hit(limit, *key)
+        raise Invalid(LOGIN_FAILED)
+    if user.is_disabled:
+        raise Forbidden("This account has been disabled. Contact the site administrator.")
+    if not user.is_confirmed:
+        raise Unconfirmed("Please confirm your email address first: we sent you a link.")
+    throttle.clear(keys[0][0], *keys[0][1:])
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.commit()
+
+
+# Settings ----------------------------------------------------------------------------
+
+
+def _check_current_password(user: User, password: str) -> None:
+    if not user.password_hash or not bcrypt.check_password_hash(user.password_hash, password):
+        raise Invalid("Your current password is incorrect.", details={"current_password": []})
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # ends every other session and remember-me cookie
+
+
+def update_profile(user: User, display_name: str) -> User:
+    display_name = display_name.strip()
+    if not display_name:
+        raise Invalid("Enter a display name.", details={"display_name": []})
+    user.display_name = display_name
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> User:
+    _check_current_password(user, current_password)
+    _require_good_password(new_password, user.email, user.display_name)
+    _set_password(user, new_password)
+    db.session.commit()
+    _send(user.email, "Your Prepdeck password was changed", "password_changed", user=user)
+    return user
+
+
+def change_email(user: User, new_email: str, current_password: str) -> User:
+    """Switch to a new address; it must be confirmed before the next sign-in."""
+    _check_current_password(user, current_password)
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        return user
+    if find_by_email(new_email) is not None:
+        raise Conflict("That email address is already in use.", details={"email": []})
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = None
+    db.session.commit()
+    send_confirmation(user)
+    _send(old_email, "Your Prepdeck email was changed", "email_changed", user=user)
+    return user
+
+
+def _send(recipient: str, subject: str, template: str, **context) -> None:
+    text = render_template(f"emails/{template}.txt", **context)
+    mail.queue_email(recipient, subject, text)

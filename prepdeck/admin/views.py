@@ -1,0 +1,121 @@
+"""The /admin area: dashboard, users, background jobs and the mail outbox."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from prepdeck.accounts.models import ROLES
+from prepdeck.admin import services
+from prepdeck.core import jobs, mail
+from prepdeck.core.errors import DomainError
+from prepdeck.core.forms import ActionForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.get("/dashboard")
+@admin_required
+def dashboard():
+    return render_template(
+        "admin/dashboard.html",
+        counts=services.user_counts(),
+        signups=services.recent_signups(),
+        job_counts=jobs.job_counts(),
+        jobs=jobs.recent_jobs(10),
+        messages=mail.recent_messages(10),
+    )
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    page = request.args.get("page", 1, type=int)
+    search = request.args.get("q", "", type=str)[:100]
+    return render_template(
+        "admin/users.html",
+        page=services.list_users(page, search),
+        search=search,
+        roles=ROLES,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/users/<int:user_id>/disable")
+@admin_required
+def disable_user(user_id: int):
+    return _user_action(lambda: services.set_disabled(current_user, user_id, True), "disabled")
+
+
+@bp.post("/users/<int:user_id>/enable")
+@admin_required
+def enable_user(user_id: int):
+    return _user_action(lambda: services.set_disabled(current_user, user_id, False), "enabled")
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int):
+    role = request.form.get("role", "")
+    return _user_action(lambda: services.set_role(current_user, user_id, role), f"now {role}")
+
+
+def _user_action(action, done: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        user = action()
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "danger")
+    else:
+        flash(f"{user.email} is {done}.", "success")
+    return redirect(request.referrer if _same_site(request.referrer) else url_for("admin.users"))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url + "admin/")
+
+
+@bp.get("/jobs")
+@admin_required
+def job_list():
+    return render_template(
+        "admin/jobs.html", jobs=jobs.recent_jobs(100), job_counts=jobs.job_counts()
+    )
+
+
+@bp.get("/outbox")
+@admin_required
+def outbox():
+    return render_template("admin/outbox.html", messages=mail.recent_messages(100))
+
+
+@bp.get("/outbox/<int:message_id>")
+@admin_required
+def outbox_message(message_id: int):
+    message = mail.get_message(message_id)
+    if message is None:
+        abort(404)
+    return render_template("admin/message.html", message=message)

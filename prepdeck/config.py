@@ -1,0 +1,243 @@
+"""Settings classes. Every value comes from the environment; the classes only hold defaults."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret", "dev-insecure-key"}
+DEV_SECRET_KEY = "dev-insecure-key"  # noqa: S105 - refused by ProductionConfig.check
+
+
+class ConfigurationError(click.ClickException):
+    """A setting is missing or unsafe; the message names the variable.
+
+    A ClickException so that `flask ...` commands print it as one "Error: ..." line; under
+    Gunicorn it is an ordinary exception, so the worker fails to boot and the master stops.
+    """
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, got {value!r}") from None
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres URLs, which is what hosting platforms hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def engine_options_for(uri: str) -> dict:
+    if uri.startswith("sqlite"):
+        # Web and worker processes write at once: WAL plus a generous busy timeout (see TOOLING).
+        return {"connect_args": {"timeout": 30}}
+    return {
+        # A restarted database leaves dead connections in the pool: test each one on checkout.
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+        "pool_size": env_int("DB_POOL_SIZE", 5),
+        "max_overflow": env_int("DB_MAX_OVERFLOW", 10),
+        "connect_args": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5)},
+    }
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    SECRET_KEY: str = ""
+    SQLALCHEMY_DATABASE_URI: str = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+    MAX_CONTENT_LENGTH = 0
+    REDIS_URL: str | None = None
+    CHECK_DATABASE_ON_START = True
+
+    def __init__(self, instance_path: str) -> None:
+        self.INSTANCE_PATH = instance_path
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        default_db = f"sqlite:///{Path(instance_path) / 'prepdeck.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        )
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
+        self.BCRYPT_LOG_ROUNDS = env_int("BCRYPT_LOG_ROUNDS", 12)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("SESSION_LIFETIME_HOURS", 24 * 7))
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=env_int("REMEMBER_DAYS", 30))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = 3600 * 8
+        self.CONFIRM_TOKEN_MAX_AGE = env_int("CONFIRM_TOKEN_MAX_AGE", 3 * 24 * 3600)
+        self.RESET_TOKEN_MAX_AGE = env_int("RESET_TOKEN_MAX_AGE", 3600)
+        self.LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per minute")
+        self.LOGIN_LIMIT_IP = os.environ.get("LOGIN_LIMIT_IP", "20 per minute")
+        self.MAIL_LIMIT = os.environ.get("MAIL_LIMIT", "5 per hour")
+        self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Prepdeck <no-reply@prepdeck.local>")
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = env_int("MAIL_PORT", 587)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
+        self.METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+        self.PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+        self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+        self.HSTS_SECONDS = 0
+        self._configure_engine()
+        self._configure_cache_and_limits()
+        self._configure_celery()
+
+    def _configure_engine(self) -> None:
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options_for(self.SQLALCHEMY_DATABASE_URI)
+
+    def _configure_cache_and_limits(self) -> None:
+        if self.REDIS_URL:
+            self.CACHE_TYPE = "RedisCache"
+            self.CACHE_REDIS_URL = self.REDIS_URL
+            self.RATELIMIT_STORAGE_URI = self.REDIS_URL
+        else:
+            self.CACHE_TYPE = "SimpleCache"
+            self.RATELIMIT_STORAGE_URI = "memory://"
+        self.CACHE_TYPE = os.environ.get("CACHE_TYPE", self.CACHE_TYPE)
+        self.CACHE_DEFAULT_TIMEOUT = env_int("CACHE_DEFAULT_TIMEOUT", 300)
+        self.CACHE_KEY_PREFIX = "prepdeck:"
+        self.RATELIMIT_STORAGE_URI = os.environ.get(
+            "RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI
+        )
+        self.RATELIMIT_KEY_PREFIX = "prepdeck"
+        self.RATELIMIT_HEADERS_ENABLED = True
+
+    def _configure_celery(self) -> None:
+        broker = os.environ.get("CELERY_BROKER_URL") or self.REDIS_URL
+        options: dict = {}
+        if not broker:
+            broker = "filesystem://"
+            queue = Path(self.INSTANCE_PATH) / "broker"
+            options = {
+                "data_folder_in": str(queue / "queue"),
+                "data_folder_out": str(queue / "queue"),
+                "processed_folder": str(queue / "processed"),
+                "control_folder": str(queue / "control"),
+                "store_processed": False,
+                "polling_interval": 0.2,
+            }
+        elif broker.startswith("redis"):
+            # Above the longest task, so a slow task is never started twice (see DESIGN pitfalls).
+            options = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+        self.CELERY = {
+            "broker_url": broker,
+            "broker_transport_options": options,
+            "broker_connection_retry_on_startup": True,
+            "task_ignore_result": True,
+            "task_always_eager": env_bool("CELERY_TASK_ALWAYS_EAGER", False),
+            "task_eager_propagates": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "worker_hijack_root_logger": False,
+            "beat_schedule": {
+                "prune-task-records": {"task": "core.prune_task_records", "schedule": 3600.0},
+            },
+        }
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe in this environment."""
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in dir(self) if k.isupper()}
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+    def __init__(self, instance_path: str) -> None:
+        super().__init__(instance_path)
+        self.SECRET_KEY = self.SECRET_KEY or DEV_SECRET_KEY
+        self.TEMPLATES_AUTO_RELOAD = True
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self, instance_path: str) -> None:
+        super().__init__(instance_path)
+        self.SECRET_KEY = "testing-secret-key"  # noqa: S105 - test-only value
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
+        )
+        self._configure_engine()
+        self.BCRYPT_LOG_ROUNDS = 4
+        self.CACHE_TYPE = "SimpleCache"
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
+        self.CHECK_DATABASE_ON_START = False
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+
+    def __init__(self, instance_path: str) -> None:
+        super().__init__(instance_path)
+        self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        # The __Host- prefix pins the cookie to this host over HTTPS with Path=/.
+        self.SESSION_COOKIE_NAME = "__Host-session"
+        self.REMEMBER_COOKIE_NAME = "__Host-remember"
+        self.PREFERRED_URL_SCHEME = "https"
+        self.HSTS_SECONDS = 31536000
+        self.METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+        self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1)
+
+    def check(self) -> None:
+        if self.SECRET_KEY.strip() in INSECURE_SECRET_KEYS:
+            raise ConfigurationError(
+                "SECRET_KEY is missing or a default value: set the SECRET_KEY environment "
+                "variable to a long random string (python -c 'import secrets; "
+                "print(secrets.token_hex(32))')"
+            )
+        if len(self.SECRET_KEY) < 32:
+            raise ConfigurationError("SECRET_KEY is too short: use at least 32 characters")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None, instance_path: str) -> BaseConfig:
+    name = name or os.environ.get("PREPDECK_ENV") or "development"
+    try:
+        config_class = CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"PREPDECK_ENV must be one of {', '.join(CONFIGS)}, got {name!r}"
+        ) from None
+    config = config_class(instance_path)
+    config.check()
+    return config

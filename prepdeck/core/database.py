@@ -1,0 +1,47 @@
+"""Database plumbing: SQLite pragmas and a clear failure when the database cannot be reached."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.engine import Engine, make_url
+
+from prepdeck.config import ConfigurationError
+from prepdeck.extensions import db
+
+_installed = False
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        # WAL lets the web process read while the worker writes; see TOOLING.md.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def install_sqlite_pragmas() -> None:
+    global _installed
+    if not _installed:
+        sa.event.listen(Engine, "connect", _sqlite_pragmas)
+        _installed = True
+
+
+def require_database(app: Flask) -> None:
+    """Fail at start-up, in one line naming DATABASE_URL, when the database is unreachable."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.DBAPIError as exc:
+            url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(
+                hide_password=True
+            )
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise ConfigurationError(
+                f"cannot connect to the database at DATABASE_URL={url}: {reason}"
+            ) from None

@@ -1,0 +1,80 @@
+"""Liveness and readiness: /healthz says the process answers, /readyz that its dependencies do."""
+
+from __future__ import annotations
+
+import os
+
+import redis
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify
+from kombu import Connection
+
+from prepdeck.extensions import csrf, db, limiter
+
+bp = Blueprint("health", __name__)
+
+
+def check_database() -> None:
+    with db.engine.connect() as conn:
+        conn.execute(sa.text("SELECT 1"))
+
+
+def check_redis(url: str) -> None:
+    client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def check_broker(url: str, options: dict) -> None:
+    if url.startswith("filesystem"):
+        folder = options["data_folder_in"]
+        if not os.access(folder, os.W_OK):
+            raise OSError(f"queue folder {folder} is not writable")
+        return
+    with Connection(url, connect_timeout=1, transport_options=options) as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+
+
+def readiness() -> dict[str, str]:
+    """Check each configured dependency; map its name to 'ok' or the reason it failed."""
+    config = current_app.config
+    checks = {"database": lambda: check_database()}
+    if config.get("REDIS_URL"):
+        checks["redis"] = lambda: check_redis(config["REDIS_URL"])
+    celery_conf = config["CELERY"]
+    if not celery_conf.get("task_always_eager"):
+        broker = celery_conf["broker_url"]
+        if broker != config.get("REDIS_URL"):
+            options = celery_conf.get("broker_transport_options", {})
+            checks["broker"] = lambda: check_broker(broker, options)
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except Exception as exc:  # any failure means "not ready": report it, never raise
+            results[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        else:
+            results[name] = "ok"
+    return results
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@limiter.exempt
+def readyz():
+    results = readiness()
+    failing = sorted(name for name, result in results.items() if result != "ok")
+    body = {"status": "fail" if failing else "ok", "checks": results}
+    if failing:
+        body["failing"] = failing
+    return jsonify(body), 503 if failing else 200
+
+
+csrf.exempt(bp)

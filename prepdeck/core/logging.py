@@ -1,0 +1,85 @@
+"""JSON logs, one line per request, each carrying the request id that the response echoes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import traceback
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, g, has_request_context, request
+from flask_login import current_user
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if has_request_context() and "request_id" not in record.__dict__:
+            entry["request_id"] = g.get("request_id")
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = "".join(traceback.format_exception(*record.exc_info))
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(app: Flask) -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        root.handlers = [handler]
+    root.setLevel(app.config["LOG_LEVEL"].upper())
+    # Werkzeug's own access log would duplicate ours.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    app.logger.handlers.clear()
+    app.logger.propagate = True
+
+
+def incoming_request_id() -> str:
+    supplied = request.headers.get(REQUEST_ID_HEADER, "")
+    return supplied if _SAFE_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+
+
+def init_request_logging(app: Flask) -> None:
+    access_log = logging.getLogger("prepdeck.access")
+
+    @app.before_request
+    def start_timer() -> None:
+        g.request_id = incoming_request_id()
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        request_id = g.get("request_id") or incoming_request_id()
+        response.headers[REQUEST_ID_HEADER] = request_id
+        started = g.get("request_started")
+        duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+        user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+        access_log.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": user_id.split(":")[0] if user_id else None,
+                "remote_addr": request.remote_addr,
+            },
+        )
+        return response

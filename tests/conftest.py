@@ -1,0 +1,156 @@
+"""Fixtures in the style of Flask's tutorial: `app`, `client`, `runner`, plus real services.
+
+One database for the whole run (SQLite file by default, a fresh PostgreSQL database when
+TEST_DATABASE_URL is set), migrated once with Alembic and emptied after every test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from prepdeck import create_app
+from prepdeck.config import normalise_database_url
+from prepdeck.extensions import db
+from tests.factories import PASSWORD, AdminFactory, UserFactory
+from tests.services import PrivateRedis, missing
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    server = make_url(normalise_database_url(server_url))
+    name = f"prepdeck_test_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_app(database_url: str, **overrides):
+    config = {"PREPDECK_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables(app) -> None:
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for name in reversed(tables):
+                    conn.execute(sa.text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app_factory(migrated):
+    """Build extra apps on the test database with other settings; all cleaned up after."""
+    apps = []
+
+    def build(**overrides):
+        app = make_app(migrated, **overrides)
+        apps.append(app)
+        return app
+
+    yield build
+    if apps:
+        empty_all_tables(apps[0])
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def user(app):
+    return UserFactory(email="ada@example.com", display_name="Ada")
+
+
+@pytest.fixture
+def admin(app):
+    return AdminFactory(email="root@example.com", display_name="Root")
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        missing("REDIS_URL is not set")
+    import redis
+
+    # Tests get their own logical database so that flushing it touches nothing else.
+    test_url = re.sub(r"/\d*$", "", url.rstrip("/")) + "/15"
+    client = redis.Redis.from_url(test_url, socket_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        missing(f"Redis at {url} does not answer: {exc}")
+    yield test_url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path).start()
+    yield server
+    server.stop()
+
+
+def csrf_token(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD, remember: bool = False, **extra):
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client, "/login")}
+    if remember:
+        data["remember"] = "y"
+    return client.post("/login", data=data, **extra)
+
+
+def post_form(client, path: str, data: dict, page: str | None = None, **extra):
+    """POST like a browser: fetch the page that holds the form for its CSRF token first."""
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, page or path)}, **extra)
