@@ -22,7 +22,12 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 
         load_dotenv()
 
-    app = Flask(__name__, instance_relative_config=True)
+    instance_path = os.environ.get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings = load_config(name, app.instance_path)
     app.config.from_mapping(settings.as_dict())

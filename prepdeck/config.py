@@ -134,7 +134,9 @@ class BaseConfig:
         options: dict = {}
         if not broker:
             broker = "filesystem://"
-            queue = Path(self.INSTANCE_PATH) / "broker"
+            queue = Path(
+                os.environ.get("CELERY_BROKER_FOLDER") or Path(self.INSTANCE_PATH) / "broker"
+            )
             options = {
                 "data_folder_in": str(queue / "queue"),
                 "data_folder_out": str(queue / "queue"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
@@ -54,19 +55,25 @@ def migrated(database_url):
     return database_url
 
 
-def empty_all_tables(app) -> None:
-    with app.app_context():
-        tables = [t.name for t in db.metadata.sorted_tables]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in reversed(tables):
-                    conn.execute(sa.text(f"DELETE FROM {name}"))
+def empty_all_tables(engine: sa.Engine) -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                conn.execute(sa.text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(scope="session")
+def cleanup_engine(migrated):
+    engine = sa.create_engine(migrated)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
-def app_factory(migrated):
+def app_factory(migrated, cleanup_engine):
     """Build extra apps on the test database with other settings; all cleaned up after."""
     apps = []
 
@@ -76,19 +83,18 @@ def app_factory(migrated):
         return app
 
     yield build
-    if apps:
-        empty_all_tables(apps[0])
     for app in apps:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+    empty_all_tables(cleanup_engine)
 
 
 @pytest.fixture
 def app(app_factory):
-    app = app_factory()
-    with app.app_context():
-        yield app
+    # No app context is held around the test: requests made by the test client must each get
+    # their own, as in production (a shared one would share `g` and the database session).
+    return app_factory()
 
 
 @pytest.fixture
@@ -101,14 +107,28 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@dataclass(frozen=True)
+class Person:
+    id: int
+    email: str
+    display_name: str
+
+
+def make_person(app, factory=UserFactory, **fields) -> Person:
+    """A saved user, returned as plain data usable outside any app context."""
+    with app.app_context():
+        user = factory(**fields)
+        return Person(user.id, user.email, user.display_name)
+
+
 @pytest.fixture
 def user(app):
-    return UserFactory(email="ada@example.com", display_name="Ada")
+    return make_person(app, email="ada@example.com", display_name="Ada")
 
 
 @pytest.fixture
 def admin(app):
-    return AdminFactory(email="root@example.com", display_name="Root")
+    return make_person(app, AdminFactory, email="root@example.com", display_name="Root")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from prepdeck.accounts import services
+from prepdeck.accounts.access import current_account
 from prepdeck.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -174,7 +175,7 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            services.update_profile(current_user, form.display_name.data)
+            services.update_profile(current_account(), form.display_name.data)
         except Invalid as error:
             show_error(form, error)
         else:
@@ -189,7 +190,7 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            services.change_email(current_user, form.email.data, form.current_password.data)
+            services.change_email(current_account(), form.email.data, form.current_password.data)
         except (Invalid, Conflict) as error:
             show_error(form, error)
         else:
@@ -205,7 +206,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             user = services.change_password(
-                current_user, form.current_password.data, form.password.data
+                current_account(), form.current_password.data, form.password.data
             )
         except Invalid as error:
             show_error(form, error)

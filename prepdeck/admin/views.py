@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 
+from prepdeck.accounts.access import admin_required, current_account
 from prepdeck.accounts.models import ROLES
 from prepdeck.admin import services
 from prepdeck.core import jobs, mail
@@ -14,17 +12,6 @@ from prepdeck.core.errors import DomainError
 from prepdeck.core.forms import ActionForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.get("/")
@@ -63,20 +50,20 @@ def users():
 @bp.post("/users/<int:user_id>/disable")
 @admin_required
 def disable_user(user_id: int):
-    return _user_action(lambda: services.set_disabled(current_user, user_id, True), "disabled")
+    return _user_action(lambda: services.set_disabled(current_account(), user_id, True), "disabled")
 
 
 @bp.post("/users/<int:user_id>/enable")
 @admin_required
 def enable_user(user_id: int):
-    return _user_action(lambda: services.set_disabled(current_user, user_id, False), "enabled")
+    return _user_action(lambda: services.set_disabled(current_account(), user_id, False), "enabled")
 
 
 @bp.post("/users/<int:user_id>/role")
 @admin_required
 def change_role(user_id: int):
     role = request.form.get("role", "")
-    return _user_action(lambda: services.set_role(current_user, user_id, role), f"now {role}")
+    return _user_action(lambda: services.set_role(current_account(), user_id, role), f"now {role}")
 
 
 def _user_action(action, done: str):
