@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context
 
 from prepdeck.config import engine_options_for, load_config
 
@@ -87,7 +87,7 @@ def _init_extensions(app: Flask) -> None:
     @app.context_processor
     def inject_forms() -> dict:
         # Only signed-in pages carry the sign-out form, so anonymous pages set no session cookie.
-        if current_user.is_authenticated:
+        if has_request_context() and current_user.is_authenticated:
             return {"logout_form": forms.ActionForm()}
         return {}
 

@@ -128,12 +128,13 @@ class BaseConfig:
         )
         self.RATELIMIT_KEY_PREFIX = "prepdeck"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # A Redis outage must not turn every limited page into a 500: log and let it through.
+        self.RATELIMIT_SWALLOW_ERRORS = True
 
     def _configure_celery(self) -> None:
-        broker = os.environ.get("CELERY_BROKER_URL") or self.REDIS_URL
+        broker = os.environ.get("CELERY_BROKER_URL") or self.REDIS_URL or "filesystem://"
         options: dict = {}
-        if not broker:
-            broker = "filesystem://"
+        if broker.startswith("filesystem"):
             queue = Path(
                 os.environ.get("CELERY_BROKER_FOLDER") or Path(self.INSTANCE_PATH) / "broker"
             )

@@ -38,18 +38,24 @@ def main() -> int:
                 print(f"{name} stopped with exit code {process.returncode}", file=sys.stderr)
                 exit_code = process.returncode or 1
     except KeyboardInterrupt:
-        pass
+        print("Stopping Prepdeck...", flush=True)
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for process in processes.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes.values())
     return exit_code
+
+
+def stop(processes) -> None:
+    """SIGTERM (a warm shutdown for the worker: it finishes its task), then kill at a deadline."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ def empty_all_tables(engine: sa.Engine) -> None:
 
 @pytest.fixture(scope="session")
 def cleanup_engine(migrated):
-    engine = sa.create_engine(migrated)
+    engine = sa.create_engine(migrated, poolclass=sa.pool.NullPool)
     yield engine
     engine.dispose()
 

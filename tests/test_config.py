@@ -71,3 +71,14 @@ def test_plain_postgres_urls_use_psycopg_3():
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_an_explicit_filesystem_broker_gets_its_folders(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'dev.db'}")
+    monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://")
+    monkeypatch.setenv("CELERY_BROKER_FOLDER", str(tmp_path / "queue-here"))
+    app = create_app("development")
+    options = app.config["CELERY"]["broker_transport_options"]
+    assert options["data_folder_in"] == str(tmp_path / "queue-here" / "queue")
+    assert (tmp_path / "queue-here" / "control").is_dir()

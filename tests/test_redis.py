@@ -3,7 +3,7 @@
 import pytest
 
 from prepdeck.extensions import cache
-from tests.conftest import login
+from tests.conftest import login, post_form
 
 pytestmark = pytest.mark.redis
 
@@ -35,3 +35,10 @@ def test_sign_in_still_works_while_the_rate_limit_store_is_down(app_factory, pri
     assert login(client, user.email, "wrong password!").status_code == 200
     private_redis.stop()
     assert login(client, user.email).status_code == 302
+
+
+def test_mail_pages_still_work_while_the_rate_limit_store_is_down(app_factory, private_redis):
+    client = app_factory(RATELIMIT_STORAGE_URI=private_redis.url).test_client()
+    private_redis.stop()
+    response = post_form(client, "/forgot-password", {"email": "someone@example.com"})
+    assert response.status_code == 302

@@ -1,0 +1,185 @@
+"""A person's first visit in a real browser: sign up, confirm by email, sign in, change their
+name and sign out, while an administrator reads the confirmation email in the outbox.
+
+Playwright drives Debian's Chromium against the app served by Werkzeug on a loopback port.
+The testing settings run background jobs eagerly, so an email is in the outbox as soon as the
+page that sends it has answered.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.factories import PASSWORD, AdminFactory
+from tests.services import chromium_path, missing
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+TIMEOUT_MS = 10_000
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        missing("Chromium is not installed (apt-get install -y chromium)")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def live_server(app_factory):
+    app = app_factory()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+class Visitor:
+    """One person's browser window (its own cookies), remembering what the console said."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.context = browser.new_context(base_url=base_url)
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.console_errors: list[str] = []
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def csp_violations(self) -> list[str]:
+        return [e for e in self.console_errors if "Content Security Policy" in e]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visitors(browser, live_server):
+    opened: list[Visitor] = []
+
+    def open_window() -> Visitor:
+        visitor = Visitor(browser, live_server.url)
+        opened.append(visitor)
+        return visitor
+
+    yield open_window
+    for visitor in opened:
+        visitor.close()
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    form = page.get_by_test_id("login-form")
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Password").fill(password)
+    form.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Welcome back")
+
+
+def test_sign_up_confirm_by_email_edit_profile_and_sign_out(live_server, visitors):
+    with live_server.app.app_context():
+        AdminFactory(email="root@example.com", display_name="Root")
+    grace = visitors()
+    page = grace.page
+
+    # A visitor signs up. The page is styled by the app's own Bootstrap and guarded by a CSP.
+    with page.expect_response(lambda r: r.url.endswith("/bootstrap.min.css")) as css:
+        response = page.goto("/register")
+    assert response.status == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert css.value.status == 200
+    assert css.value.headers["content-type"].startswith("text/css")
+    form = page.get_by_test_id("register-form")
+    submit = form.get_by_role("button", name="Create account")
+    expect(submit).to_have_css("background-color", "rgb(13, 110, 253)")  # Bootstrap's primary
+    form.get_by_label("Email").fill("grace@example.com")
+    form.get_by_label("Display name").fill("Grace Hopper")
+    form.get_by_label("Password", exact=True).fill("compilers are friends")
+    form.get_by_label("Repeat password").fill("compilers are friends")
+    submit.click()
+    expect(page).to_have_url(f"{live_server.url}/login")
+    expect(page.get_by_role("alert")).to_contain_text("Check your email")
+
+    # An administrator, in a browser of their own, finds the confirmation email in the outbox.
+    root = visitors()
+    sign_in(root.page, "root@example.com")
+    root.page.goto("/admin/outbox")
+    root.page.get_by_role("link", name="Confirm your Prepdeck email").click()
+    expect(root.page.get_by_text("grace@example.com")).to_be_visible()
+    body = root.page.get_by_test_id("message-body")
+    expect(body).to_contain_text("Hello Grace Hopper")
+    match = re.search(r"https?://\S+/confirm/\S+", body.inner_text())
+    assert match, body.inner_text()
+    link = match.group(0)
+    assert link.startswith(f"{live_server.url}/confirm/")
+
+    # The visitor opens the link, signs in and sees their name in the navigation.
+    page.goto(link)
+    expect(page).to_have_url(f"{live_server.url}/login")
+    expect(page.get_by_role("alert")).to_contain_text("your email address is confirmed")
+    sign_in(page, "grace@example.com", "compilers are friends")
+    nav_settings = page.get_by_test_id("nav-settings")
+    expect(nav_settings).to_have_text("Grace Hopper")
+
+    # They change their display name in the settings.
+    nav_settings.click()
+    expect(page).to_have_url(f"{live_server.url}/account/settings")
+    profile = page.get_by_test_id("profile-form")
+    name_field = profile.get_by_label("Display name")
+    expect(name_field).to_have_value("Grace Hopper")
+    name_field.fill("Admiral Hopper")
+    profile.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your profile is saved.")
+    expect(nav_settings).to_have_text("Admiral Hopper")
+    expect(page.get_by_test_id("profile-form").get_by_label("Display name")).to_have_value(
+        "Admiral Hopper"
+    )
+
+    # They sign out and are anonymous again.
+    page.get_by_test_id("nav-logout").click()
+    expect(page.get_by_role("alert")).to_contain_text("You are signed out.")
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    expect(navigation.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_test_id("nav-settings")).to_have_count(0)
+    page.goto("/account/settings")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+    for visitor in (grace, root):
+        assert visitor.csp_violations() == [], sorted(set(visitor.console_errors))

@@ -1,0 +1,226 @@
+"""A real Celery worker process delivers the mail that the web process queues.
+
+The worker is started exactly as `make run` and production start it (`celery -A prepdeck.worker
+worker`), with only environment variables pointing it at the test database and the test broker.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from prepdeck.accounts.services import register_user
+from prepdeck.config import load_config
+from prepdeck.core.models import OutboxMessage, TaskRecord
+from prepdeck.extensions import db
+from tests.conftest import post_form
+from tests.factories import PASSWORD
+from tests.services import wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+CELERY = Path(sys.executable).parent / "celery"
+DELIVERY_TIMEOUT = 60.0  # worker start-up (imports, app factory) plus one delivery
+
+
+class Worker:
+    """One `celery worker` process; its output goes to a file so a full pipe never stalls it."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Worker:
+        command = [
+            str(CELERY), "-A", "prepdeck.worker", "worker", "--pool", "solo",
+            "--concurrency", "1", "--loglevel", "INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+            # No other workers to sync with: skips a second of waiting at start-up.
+            "--without-mingle", "--without-gossip",
+        ]  # fmt: skip
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        return self
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def require_running(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            raise AssertionError(
+                f"the worker exited with code {self.process.returncode}:\n{self.output()}"
+            )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # warm shutdown
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def worker_env(database_url: str, tmp_path: Path, **settings: str) -> dict[str, str]:
+    """What `prepdeck.worker`'s argument-less `create_app()` reads, pinned for this test.
+
+    Empty strings (not absent keys) so that a developer's `.env` cannot fill them in:
+    python-dotenv never overrides a variable that is already set.
+    """
+    env = {
+        **os.environ,
+        "PREPDECK_ENV": "development",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MAIL_BACKEND": "outbox",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",
+        "CELERY_BROKER_FOLDER": "",
+        "CELERY_TASK_ALWAYS_EAGER": "",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update(settings)
+    return env
+
+
+@pytest.fixture
+def start_worker(app_factory, tmp_path):
+    """Start worker processes; each is stopped before `app_factory` empties the tables."""
+    workers: list[Worker] = []
+
+    def start(env: dict[str, str]) -> Worker:
+        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log").start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        # Shown by pytest only when the test failed.
+        print(f"--- worker output ({worker.log_path.name}) ---\n{worker.output()}")
+
+
+def web_app(app_factory, celery_settings: dict):
+    """The web side: testing settings, but jobs go to a real broker instead of running eagerly."""
+    app = app_factory(CELERY={**celery_settings, "task_always_eager": False})
+    assert app.extensions["celery"].conf.task_always_eager is False
+    return app
+
+
+def register_and_check_queued(app) -> tuple[int, str]:
+    """Sign up on the web page; the confirmation mail and its job wait for a worker."""
+    data = {"email": "worker-mail@example.com", "display_name": "Mail Reader",
+            "password": PASSWORD, "confirm": PASSWORD}  # fmt: skip
+    response = post_form(app.test_client(), "/register", data)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
+    with app.app_context():
+        message = db.session.scalars(sa.select(OutboxMessage)).one()
+        assert message.recipient == "worker-mail@example.com"
+        assert message.subject == "Confirm your Prepdeck email"
+        assert message.status == "queued"
+        record = db.session.scalars(sa.select(TaskRecord)).one()
+        assert (record.name, record.state, record.attempts) == ("core.send_email", "queued", 0)
+        assert record.summary == repr(message.id)
+        return message.id, record.id
+
+
+def wait_for_delivery(app, worker: Worker, message_id: int, task_id: str) -> None:
+    """Poll the database (fresh transaction each time) until the job has finished."""
+
+    def finished() -> TaskRecord | None:
+        worker.require_running()
+        db.session.rollback()  # end the read transaction so the worker's commits are seen
+        record = db.session.get(TaskRecord, task_id)
+        return record if record.state not in ("queued", "running") else None
+
+    with app.app_context():
+        try:
+            record = wait_for(finished, timeout=DELIVERY_TIMEOUT, what=f"job {task_id} to finish")
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n--- worker output ---\n{worker.output()}") from None
+        assert (record.state, record.attempts, record.error) == ("succeeded", 1, None)
+        assert record.started_at is not None
+        assert record.finished_at is not None
+        message = db.session.get(OutboxMessage, message_id)
+        assert message.status == "sent"
+        assert message.sent_at is not None
+        assert message.error is None
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_worker_on_redis_delivers_mail_queued_by_the_web_process(
+    app_factory, migrated, redis_url, start_worker, tmp_path
+):
+    """Production's topology: the web process publishes to Redis, a worker process consumes."""
+    settings = load_config("testing", str(tmp_path)).CELERY
+    app = web_app(
+        app_factory,
+        {
+            **settings,
+            "broker_url": redis_url,
+            "broker_transport_options": {"visibility_timeout": 3600},
+        },
+    )
+    message_id, task_id = register_and_check_queued(app)
+    broker = redis.Redis.from_url(redis_url)
+    try:
+        assert broker.llen("celery") == 1, "the job was not published to Redis"
+
+        worker = start_worker(
+            worker_env(migrated, tmp_path, CELERY_BROKER_URL=redis_url, REDIS_URL=redis_url)
+        )
+        wait_for_delivery(app, worker, message_id, task_id)
+        assert broker.llen("celery") == 0
+    finally:
+        broker.close()
+        app.extensions["celery"].close()
+
+
+@pytest.mark.slow
+def test_worker_on_filesystem_broker_delivers_mail_like_make_run(
+    app_factory, migrated, start_worker, tmp_path, monkeypatch
+):
+    """`make run`'s topology: no broker server, the kombu filesystem transport in a folder."""
+    folder = tmp_path / "broker"
+    env = worker_env(migrated, tmp_path, CELERY_BROKER_FOLDER=str(folder))
+    # The settings the worker will compute from that environment: the same code, same inputs.
+    with monkeypatch.context() as patch:
+        for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_BROKER_FOLDER"):
+            patch.setenv(name, env[name])
+        settings = load_config("development", env["INSTANCE_PATH"]).CELERY
+    assert settings["broker_url"] == "filesystem://"
+    options = settings["broker_transport_options"]
+    assert Path(options["data_folder_in"]) == folder / "queue", (
+        "config.py must put the filesystem broker under CELERY_BROKER_FOLDER, "
+        "so a test never shares the developer's instance/broker folder"
+    )
+
+    app = web_app(app_factory, settings)
+    message_id, task_id = register_and_check_queued(app)
+    queue = folder / "queue"
+    assert len(list(queue.iterdir())) == 1, "the job was not published to the broker folder"
+
+    worker = start_worker(env)
+    wait_for_delivery(app, worker, message_id, task_id)
+    assert list(queue.iterdir()) == []
+
+
+def test_a_job_can_send_mail_outside_any_request(app):
+    """A worker runs services in a bare app context (no request), as FlaskTask does."""
+    with app.app_context():
+        register_user("no-request@example.com", "Background Sender", PASSWORD)
+        message = db.session.scalars(sa.select(OutboxMessage)).one()
+        assert message.recipient == "no-request@example.com"
+        assert message.status == "sent"  # the testing app runs jobs eagerly
+        assert f"{app.config['BASE_URL']}/confirm/" in message.body_text
