@@ -14,9 +14,9 @@ bind = os.environ.get("GUNICORN_BIND") or (
     f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 )
 
-# gevent carries long-lived WebSockets in greenlets; gthread ties up one thread per socket (see
-# shared/TOOLING.md). Flask-SocketIO needs one worker per process, so scale out with more
-# processes behind sticky sessions rather than raising WEB_CONCURRENCY.
+# gevent carries long-lived WebSockets in greenlets; gthread ties up one thread per socket, so
+# with 50 threads only 50 clients can stay connected. Flask-SocketIO needs one worker per
+# process, so scale out with more processes behind sticky sessions, not with WEB_CONCURRENCY.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # only gthread uses it

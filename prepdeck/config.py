@@ -47,7 +47,8 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options_for(uri: str) -> dict:
     if uri.startswith("sqlite"):
-        # Web and worker processes write at once: WAL plus a generous busy timeout (see TOOLING).
+        # Web and worker processes write at once: WAL (set in core/database.py) plus a generous
+        # busy timeout; without them concurrent writers fail with "database is locked".
         return {"connect_args": {"timeout": 30}}
     return {
         # A restarted database leaves dead connections in the pool: test each one on checkout.
@@ -147,7 +148,7 @@ class BaseConfig:
                 "polling_interval": 0.2,
             }
         elif broker.startswith("redis"):
-            # Above the longest task, so a slow task is never started twice (see DESIGN pitfalls).
+            # Above the longest task: past it Redis hands the task to a second worker.
             options = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
         self.CELERY = {
             "broker_url": broker,

@@ -17,7 +17,7 @@ _installed = False
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
-        # WAL lets the web process read while the worker writes; see TOOLING.md.
+        # WAL lets the web process read while the worker writes.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
