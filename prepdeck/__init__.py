@@ -38,6 +38,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         )
 
     _init_extensions(app)
+    _warn_about_single_process_stores(app)
     _register_blueprints(app)
     _register_commands(app)
     if app.config["CHECK_DATABASE_ON_START"]:
@@ -48,13 +49,10 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from flask_login import current_user
-
-    from prepdeck.accounts.services import load_session_user
     from prepdeck.celery_app import celery_init_app
-    from prepdeck.core import database, forms, logging, metrics, security
+    from prepdeck.core import database, logging, metrics, security
     from prepdeck.core.errors import register_error_handlers
-    from prepdeck.extensions import bcrypt, cache, csrf, db, limiter, login_manager, migrate
+    from prepdeck.extensions import bcrypt, cache, csrf, db, limiter, migrate
 
     logging.configure_logging(app)
     # First, so that every later hook (CSRF, limits) already has the request id and clock.
@@ -73,23 +71,40 @@ def _init_extensions(app: Flask) -> None:
     bcrypt.init_app(app)
     cache.init_app(app)
     limiter.init_app(app)
+    _init_login(app)
+    celery_init_app(app)
+    security.init_security_headers(app)
+    register_error_handlers(app)
+
+
+def _init_login(app: Flask) -> None:
+    from flask_login import current_user
+
+    from prepdeck.accounts.services import load_session_user
+    from prepdeck.core.forms import ActionForm
+    from prepdeck.extensions import login_manager
+
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_session_user)
-    celery_init_app(app)
-
-    security.init_security_headers(app)
-    register_error_handlers(app)
 
     @app.context_processor
     def inject_forms() -> dict:
         # Only signed-in pages carry the sign-out form, so anonymous pages set no session cookie.
         if has_request_context() and current_user.is_authenticated:
-            return {"logout_form": forms.ActionForm()}
+            return {"logout_form": ActionForm()}
         return {}
+
+
+def _warn_about_single_process_stores(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and not app.config.get("REDIS_URL"):
+        app.logger.warning(
+            "REDIS_URL is not set: the cache and sign-in limits are kept per process, "
+            "so with more than one process limits are looser than configured"
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -63,3 +63,11 @@ def _create_queue_folders(conf: dict) -> None:
         options = conf["broker_transport_options"]
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+def enqueue(task_name: str, *args, **kwargs):
+    """Queue a job on the current Flask app's Celery (not Celery's process-wide default,
+    which is whichever app was created last)."""
+    from flask import current_app
+
+    return current_app.extensions["celery"].tasks[task_name].delay(*args, **kwargs)

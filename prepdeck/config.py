@@ -64,7 +64,6 @@ class BaseConfig:
     ENV_NAME = "base"
     SECRET_KEY: str = ""
     SQLALCHEMY_DATABASE_URI: str = ""
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_RECORD_QUERIES = False
     MAX_CONTENT_LENGTH = 0
     REDIS_URL: str | None = None
@@ -106,12 +105,8 @@ class BaseConfig:
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
         self.HSTS_SECONDS = 0
-        self._configure_engine()
         self._configure_cache_and_limits()
         self._configure_celery()
-
-    def _configure_engine(self) -> None:
-        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options_for(self.SQLALCHEMY_DATABASE_URI)
 
     def _configure_cache_and_limits(self) -> None:
         if self.REDIS_URL:
@@ -163,6 +158,7 @@ class BaseConfig:
             "worker_hijack_root_logger": False,
             "beat_schedule": {
                 "prune-task-records": {"task": "core.prune_task_records", "schedule": 3600.0},
+                "requeue-mail": {"task": "core.requeue_mail", "schedule": 300.0},
             },
         }
 
@@ -192,7 +188,6 @@ class TestingConfig(BaseConfig):
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
         )
-        self._configure_engine()
         self.BCRYPT_LOG_ROUNDS = 4
         self.CACHE_TYPE = "SimpleCache"
         self.RATELIMIT_STORAGE_URI = "memory://"

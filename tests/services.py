@@ -85,3 +85,49 @@ class PrivateRedis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+class SmtpSink:
+    """A small SMTP server on a loopback port that keeps every message it accepts.
+
+    `quit_reply` lets a test make the server answer QUIT rudely after accepting a message.
+    """
+
+    def __init__(self, quit_reply: bytes = b"221 bye") -> None:
+        import socketserver
+        import threading
+
+        sink = self
+        self.messages: list[bytes] = []
+        self.quit_reply = quit_reply
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"220 sink ready\r\n")
+                while line := self.rfile.readline():
+                    verb = line[:4].upper()
+                    if verb == b"DATA":
+                        self.wfile.write(b"354 go ahead\r\n")
+                        body = b"".join(iter(self.rfile.readline, b".\r\n"))
+                        sink.messages.append(body)
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(sink.quit_reply + b"\r\n")
+                        return
+                    elif verb == b"EHLO":
+                        self.wfile.write(b"250 sink\r\n")
+                    else:
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> SmtpSink:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

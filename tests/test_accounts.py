@@ -31,7 +31,7 @@ def users(app) -> list[User]:
 
 
 def link_in(message: OutboxMessage) -> str:
-    match = re.search(r"http://localhost(/\S+)", message.body_text)
+    match = re.search(r"http://127\.0\.0\.1:5000(/\S+)", message.body_text)
     assert match, message.body_text
     return match.group(1)
 
@@ -278,3 +278,68 @@ def test_partial_or_malformed_posts_change_nothing(app, client, user):
     assert response.status_code == 200
     assert "This field is required." in response.get_data(as_text=True)
     assert len(users(app)) == 1
+
+
+def test_email_links_ignore_a_forged_host_header(app, client, user):
+    post_form(client, "/forgot-password", {"email": "ada@example.com"})
+    token = csrf_token(client, "/forgot-password")
+    client.post(
+        "/forgot-password",
+        data={"email": "ada@example.com", "csrf_token": token},
+        headers={"Host": "evil.example"},
+    )
+    for message in outbox(app, "ada@example.com"):
+        assert "evil.example" not in message.body_text
+        assert "http://127.0.0.1:5000/reset-password/" in message.body_text
+
+
+def test_signing_out_also_ends_keep_me_signed_in(client, user):
+    login(client, "ada@example.com", remember=True)
+    response = post_form(client, "/logout", {}, page="/")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert any(c.startswith("remember_token=;") for c in cookies), cookies
+    assert client.get("/account/settings").status_code == 302
+
+
+def test_without_keep_me_signed_in_the_session_ends_with_the_browser(client, user):
+    response = login(client, "ada@example.com")
+    [session_cookie] = [
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")
+    ]
+    assert "Expires" not in session_cookie
+    remembered = login(client.application.test_client(), "ada@example.com", remember=True)
+    assert any(
+        "Expires" in c for c in remembered.headers.getlist("Set-Cookie") if c.startswith("session=")
+    )
+
+
+def test_reset_link_stops_working_after_the_email_changes(app, client, user):
+    post_form(client, "/forgot-password", {"email": "ada@example.com"})
+    link = link_in(outbox(app, "ada@example.com")[0])
+    login(client, "ada@example.com")
+    post_form(
+        client, "/account/settings/email",
+        {"email": "someone-else@example.com", "current_password": PASSWORD},
+        page="/account/settings",
+    )  # fmt: skip
+    post_form(client, "/logout", {}, page="/")
+    response = client.get(link, follow_redirects=True)
+    assert "already been used" in response.get_data(as_text=True)
+    assert users(app)[0].email_confirmed_at is None  # the new address is still unproven
+
+
+def test_an_overlong_password_is_a_failed_sign_in_not_an_error(client, user):
+    response = login(client, "ada@example.com", "é" * 60)  # 120 bytes, over bcrypt's 72
+    assert response.status_code == 200
+    assert "Email or password is incorrect." in response.get_data(as_text=True)
+
+
+def test_email_link_tokens_are_not_written_to_the_access_log(app, client, user, caplog):
+    post_form(client, "/forgot-password", {"email": "ada@example.com"})
+    link = link_in(outbox(app, "ada@example.com")[0])
+    token = link.rsplit("/", 1)[1]
+    with caplog.at_level("INFO", logger="prepdeck.access"):
+        assert client.get(link).status_code == 200
+    [logged] = [r for r in caplog.records if r.name == "prepdeck.access" and "reset" in r.path]
+    assert logged.path == "/reset-password/<token>"
+    assert token not in caplog.text

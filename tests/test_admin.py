@@ -1,9 +1,13 @@
 """The /admin area: who may enter, and what an administrator can change."""
 
+import pytest
+
 from prepdeck.accounts.models import User
 from prepdeck.core import mail
+from prepdeck.core.errors import Conflict
 from prepdeck.extensions import db
 from tests.conftest import login, make_person, post_form
+from tests.factories import AdminFactory
 
 
 def account(app, user_id: int) -> User:
@@ -66,7 +70,7 @@ def test_disabling_a_user_signs_them_out_and_blocks_sign_in(app, admin, user):
     assert login(user_client, user.email).status_code == 302
 
 
-def test_role_change_and_the_last_admin_is_protected(app, client, admin, user):
+def test_role_change_and_own_role_is_protected(app, client, admin, user):
     login(client, admin.email)
     post_form(client, f"/admin/users/{user.id}/role", {"role": "admin"}, page="/admin/users")
     assert account(app, user.id).role == "admin"
@@ -77,7 +81,7 @@ def test_role_change_and_the_last_admin_is_protected(app, client, admin, user):
         client, f"/admin/users/{admin.id}/role", {"role": "user"}, page="/admin/users",
         follow_redirects=True,
     )  # fmt: skip
-    assert "at least one active administrator" in response.get_data(as_text=True)
+    assert "You cannot change your own role." in response.get_data(as_text=True)
     assert account(app, admin.id).role == "admin"
 
     bogus = post_form(
@@ -85,6 +89,24 @@ def test_role_change_and_the_last_admin_is_protected(app, client, admin, user):
     )
     assert bogus.status_code == 302
     assert account(app, user.id).role == "user"
+
+
+def test_last_active_admin_cannot_be_demoted_or_disabled(app):
+    from prepdeck.admin import services
+
+    lone = make_person(app, AdminFactory, email="lone@example.com")
+    other = make_person(app, AdminFactory, email="other@example.com", is_disabled=True)
+    with app.app_context():
+        actor = db.session.get(User, other.id)  # a disabled admin cannot sign in, but the
+        for change in (  # rule holds for any caller of the service
+            lambda: services.set_role(actor, lone.id, "user"),
+            lambda: services.set_disabled(actor, lone.id, True),
+        ):
+            with pytest.raises(Conflict, match="at least one active administrator"):
+                change()
+        # A disabled admin does not count, so demoting one is fine.
+        services.set_role(db.session.get(User, lone.id), other.id, "user")
+    assert account(app, lone.id).role == "admin" and not account(app, lone.id).is_disabled
 
 
 def test_admin_cannot_disable_themselves(app, client, admin):

@@ -62,7 +62,9 @@ def live_server(app_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url  # links in emails point at this server
+    yield LiveServer(app, url)
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)

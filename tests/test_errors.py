@@ -3,6 +3,7 @@
 import json
 import logging
 
+from prepdeck.core.logging import JsonFormatter
 from tests.conftest import csrf_token
 
 
@@ -72,24 +73,39 @@ def test_every_form_route_refuses_a_post_without_csrf(app, client, user):
         assert response.status_code == 400, path
 
 
-def test_server_error_is_logged_with_request_id_and_hidden_from_the_user(app_factory, caplog):
+class JsonLines(logging.Handler):
+    """Formats each record as the app's JSON line at the moment it is logged."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.setFormatter(JsonFormatter())
+        self.lines: list[dict] = []
+
+    def emit(self, record):
+        self.lines.append(json.loads(self.format(record)))
+
+
+def test_server_error_is_logged_with_request_id_and_hidden_from_the_user(app_factory):
     app = app_factory(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret internal detail")
 
-    client = app.test_client()
-    with caplog.at_level(logging.ERROR, logger="prepdeck.errors"):
-        response = client.get("/boom", headers={"X-Request-ID": "req-500-test"})
+    handler = JsonLines()
+    logging.getLogger().addHandler(handler)
+    try:
+        response = app.test_client().get("/boom", headers={"X-Request-ID": "req-500-test"})
+    finally:
+        logging.getLogger().removeHandler(handler)
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "Something went wrong on our side" in body
     assert "secret internal detail" not in body and "Traceback" not in body
     assert "req-500-test" in body  # a reference the person can quote
-    record = next(r for r in caplog.records if r.name == "prepdeck.errors")
-    assert record.request_id == "req-500-test"
-    assert record.exc_info[0] is RuntimeError
+    [line] = handler.lines  # logged once
+    assert line["request_id"] == "req-500-test"
+    assert "RuntimeError: secret internal detail" in line["exception"]
 
 
 def test_api_server_error_is_json(app_factory):

@@ -52,6 +52,17 @@ def password_problems(password: str, *, email: str = "", display_name: str = "")
     return problems
 
 
+def _fits_bcrypt(password: str) -> bool:
+    return len(password.encode("utf-8")) <= MAX_PASSWORD_BYTES
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """bcrypt refuses (newer releases raise on) passwords over 72 bytes: those never match."""
+    if not password_hash or not _fits_bcrypt(password):
+        return False
+    return bcrypt.check_password_hash(password_hash, password)
+
+
 def hash_password(password: str) -> str:
     rounds = current_app.config["BCRYPT_LOG_ROUNDS"]  # per app, not the shared extension
     return bcrypt.generate_password_hash(password, rounds).decode("utf-8")
@@ -61,6 +72,11 @@ def _require_good_password(password: str, email: str, display_name: str) -> None
     problems = password_problems(password, email=email, display_name=display_name)
     if problems:
         raise Invalid(" ".join(problems), details={"password": problems})
+
+
+def require_known_role(role: str) -> None:
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of {', '.join(ROLES)}.")
 
 
 def get_user(user_id: int) -> User:
@@ -97,11 +113,13 @@ def register_user(email: str, display_name: str, password: str) -> User | None:
     email = normalise_email(email)
     display_name = display_name.strip()
     _require_good_password(password, email, display_name)
+    # Hashed before the lookup, so a known address answers no faster than a new one.
+    password_hash = hash_password(password)
     existing = find_by_email(email)
     if existing is not None:
         send_account_exists_notice(existing)
         return None
-    user = User(email=email, display_name=display_name, password_hash=hash_password(password))
+    user = User(email=email, display_name=display_name, password_hash=password_hash)
     db.session.add(user)
     try:
         db.session.commit()
@@ -118,8 +136,7 @@ def create_user(
     """Create an account directly (CLI, seed data). Raises Conflict if the email is taken."""
     email = normalise_email(email)
     display_name = display_name.strip() or email.split("@")[0]
-    if role not in ROLES:
-        raise Invalid(f"Role must be one of {', '.join(ROLES)}.")
+    require_known_role(role)
     _require_good_password(password, email, display_name)
     if find_by_email(email) is not None:
         raise Conflict(f"An account with the email {email} already exists.")
@@ -138,7 +155,9 @@ def create_user(
 def send_confirmation(user: User) -> None:
     token = make_token(user, "confirm")
     link = external_url("accounts.confirm_email", token=token)
-    _send(user.email, "Confirm your Prepdeck email", "confirm", user=user, link=link)
+    _send(
+        user.email, "Confirm your Prepdeck email", "confirm", sensitive=True, user=user, link=link
+    )
 
 
 def send_account_exists_notice(user: User) -> None:
@@ -185,7 +204,8 @@ def _fingerprint(user: User, purpose: str) -> str:
     if purpose == "confirm":
         state = f"{user.email}|{user.email_confirmed_at is not None}"
     else:
-        state = f"{user.password_hash}|{user.session_version}"
+        # Bound to the address it was sent to: after an email change it no longer works.
+        state = f"{user.email}|{user.password_hash}|{user.session_version}"
     return hashlib.sha256(state.encode()).hexdigest()[:24]
 
 
@@ -215,7 +235,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token(user, "reset")
     link = external_url("accounts.reset_password", token=token)
-    _send(user.email, "Reset your Prepdeck password", "reset", user=user, link=link)
+    _send(user.email, "Reset your Prepdeck password", "reset", sensitive=True, user=user, link=link)
 
 
 def check_reset_token(token: str) -> User:
@@ -242,7 +262,7 @@ def _spend_hash_time(password: str) -> None:
     global _DUMMY_HASH
     if _DUMMY_HASH is None:
         _DUMMY_HASH = hash_password("placeholder-password-for-timing")
-    bcrypt.check_password_hash(_DUMMY_HASH, password)
+    password_matches(_DUMMY_HASH, password)
 
 
 def authenticate(email: str, password: str, remote_addr: str | None) -> User:
@@ -261,7 +281,7 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User:
         _spend_hash_time(password)
         ok = False
     else:
-        ok = bcrypt.check_password_hash(user.password_hash, password)
+        ok = password_matches(user.password_hash, password)
     if not ok:
         for limit, *key in keys:
             throttle.hit(limit, *key)
@@ -283,7 +303,7 @@ def record_login(user: User) -> None:
 
 
 def _check_current_password(user: User, password: str) -> None:
-    if not user.password_hash or not bcrypt.check_password_hash(user.password_hash, password):
+    if not password_matches(user.password_hash, password):
         raise Invalid("Your current password is incorrect.", details={"current_password": []})
 
 
@@ -321,12 +341,16 @@ def change_email(user: User, new_email: str, current_password: str) -> User:
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = None
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # taken by a concurrent request a moment ago
+        db.session.rollback()
+        raise Conflict("That email address is already in use.", details={"email": []}) from None
     send_confirmation(user)
     _send(old_email, "Your Prepdeck email was changed", "email_changed", user=user)
     return user
 
 
-def _send(recipient: str, subject: str, template: str, **context) -> None:
+def _send(recipient: str, subject: str, template: str, sensitive=False, **context) -> None:
     text = render_template(f"emails/{template}.txt", **context)
-    mail.queue_email(recipient, subject, text)
+    mail.queue_email(recipient, subject, text, sensitive=sensitive)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -29,26 +27,19 @@ from prepdeck.accounts.forms import (
 )
 from prepdeck.core.errors import Conflict, Forbidden, Invalid
 from prepdeck.core.forms import ActionForm, show_error
+from prepdeck.core.urls import safe_redirect_target
 from prepdeck.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 mail_limit = limiter.limit(lambda: current_app.config["MAIL_LIMIT"], methods=["POST"])
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: never bounce a person to another host after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.home")
-
-
 def start_session(user, remember: bool) -> None:
     # A fresh session: nothing from before sign-in (including the CSRF token) carries over.
     session.clear()
     login_user(user, remember=remember, fresh=True)
-    session.permanent = True
+    # Unticked "keep me signed in": the cookie ends with the browser session.
+    session.permanent = remember
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -86,7 +77,8 @@ def login():
             start_session(user, remember=form.remember.data)
             services.record_login(user)
             flash(f"Welcome back, {user.display_name}.", "success")
-            return redirect(safe_next(request.args.get("next")))
+            target = request.args.get("next")
+            return redirect(safe_redirect_target(target, url_for("main.home")))
     return render_template(
         "accounts/login.html", form=form, unconfirmed=unconfirmed, resend_form=EmailOnlyForm()
     )
@@ -96,8 +88,8 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
-        logout_user()
         session.clear()
+        logout_user()  # after clear(): it leaves the mark that deletes the remember-me cookie
         flash("You are signed out.", "info")
     return redirect(url_for("main.home"))
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from prepdeck.accounts.models import ROLES, User
-from prepdeck.accounts.services import get_user
-from prepdeck.core.errors import Conflict, Invalid
+from prepdeck.accounts.models import User
+from prepdeck.accounts.services import get_user, require_known_role
+from prepdeck.core.errors import Conflict
 from prepdeck.core.models import utcnow
 from prepdeck.core.pagination import Page, paginate
 from prepdeck.extensions import db
@@ -50,10 +50,21 @@ def list_users(page: int = 1, search: str = "", per_page: int = 25) -> Page:
     return paginate(query, page, per_page)
 
 
-def _active_admins() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(User.id)).where(User.role == "admin", User.is_disabled.is_(False))
-    )
+def _keep_an_active_admin(target: User) -> None:
+    """Refuse a change that would leave no active administrator.
+
+    The active admins' rows are locked (FOR UPDATE on PostgreSQL; SQLite allows one writer at
+    a time anyway), so two admins demoting each other at once cannot both succeed.
+    """
+    if target.role != "admin" or target.is_disabled:
+        return
+    active = db.session.scalars(
+        sa.select(User.id)
+        .where(User.role == "admin", User.is_disabled.is_(False))
+        .with_for_update()
+    ).all()
+    if len(active) <= 1:
+        raise Conflict("Prepdeck needs at least one active administrator.")
 
 
 def set_disabled(actor: User, user_id: int, disabled: bool) -> User:
@@ -62,23 +73,23 @@ def set_disabled(actor: User, user_id: int, disabled: bool) -> User:
         raise Conflict("You cannot disable your own account.")
     if user.is_disabled == disabled:
         return user
-    user.is_disabled = disabled
     if disabled:
+        _keep_an_active_admin(user)
         user.session_version += 1  # signs the person out everywhere
+    user.is_disabled = disabled
     db.session.commit()
     return user
 
 
 def set_role(actor: User, user_id: int, role: str) -> User:
-    if role not in ROLES:
-        raise Invalid(f"Role must be one of {', '.join(ROLES)}.")
+    require_known_role(role)
     user = get_user(user_id)
     if user.role == role:
         return user
-    if user.role == "admin" and _active_admins() <= 1:
-        raise Conflict("Prepdeck needs at least one active administrator.")
     if user.id == actor.id:
         raise Conflict("You cannot change your own role.")
+    if role != "admin":
+        _keep_an_active_admin(user)
     user.role = role
     db.session.commit()
     return user

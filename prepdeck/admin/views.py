@@ -10,6 +10,7 @@ from prepdeck.admin import services
 from prepdeck.core import jobs, mail
 from prepdeck.core.errors import DomainError
 from prepdeck.core.forms import ActionForm
+from prepdeck.core.urls import safe_redirect_target
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -78,11 +79,8 @@ def _user_action(action, done: str):
         flash(error.message, "danger")
     else:
         flash(f"{user.email} is {done}.", "success")
-    return redirect(request.referrer if _same_site(request.referrer) else url_for("admin.users"))
-
-
-def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url + "admin/")
+    back = request.form.get("next")
+    return redirect(safe_redirect_target(back, url_for("admin.users")))
 
 
 @bp.get("/jobs")

@@ -18,8 +18,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         # WAL lets the web process read while the worker writes.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")  # the busy timeout is in connect_args
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -31,12 +30,16 @@ def install_sqlite_pragmas() -> None:
         _installed = True
 
 
+def ping_database() -> None:
+    with db.engine.connect() as conn:
+        conn.execute(sa.text("SELECT 1"))
+
+
 def require_database(app: Flask) -> None:
     """Fail at start-up, in one line naming DATABASE_URL, when the database is unreachable."""
     with app.app_context():
         try:
-            with db.engine.connect() as conn:
-                conn.execute(sa.text("SELECT 1"))
+            ping_database()
         except sa.exc.DBAPIError as exc:
             url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(
                 hide_password=True

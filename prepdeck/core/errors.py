@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
-
-log = logging.getLogger("prepdeck.errors")
 
 
 class DomainError(Exception):
@@ -83,63 +79,50 @@ def error_response(status: int, code: str, message: str, details=None, headers=N
     else:
         template = f"errors/{status}.html" if status in PAGES else "errors/generic.html"
         response = render_template(template, status=status, message=message, code=code)
-    response = _as_response(response, status)
+    response = make_response(response)
+    response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
 
 
-def _as_response(body, status):
-    from flask import make_response
+def handle_domain_error(error: DomainError):
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
+    return error_response(error.status, error.code, error.message, error.details, headers)
 
-    response = make_response(body)
-    response.status_code = status
+
+def handle_csrf_error(error: CSRFError):
+    message = (
+        "This form has expired or was sent from somewhere else. "
+        "Go back, reload the page and try again."
+    )
+    return error_response(400, "csrf_failed", message)
+
+
+def handle_rate_limit(error: RateLimitExceeded):
+    # Flask-Limiter refines Retry-After from its window when its headers are enabled.
+    retry_after = str(error.limit.limit.get_expiry())
+    message = "Too many requests. Please wait a moment and try again."
+    return error_response(429, "rate_limited", message, headers={"Retry-After": retry_after})
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    response = error_response(status, HTTP_CODES.get(status, "http_error"), error.description)
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 
+def handle_server_error(error: InternalServerError):
+    # Flask has already logged the traceback (with the request id, through our formatter).
+    message = "Something went wrong on our side. It has been logged; please try again."
+    return error_response(500, "internal_error", message)
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(DomainError)
-    def handle_domain_error(error: DomainError):
-        headers = {}
-        if isinstance(error, RateLimited):
-            headers["Retry-After"] = str(error.retry_after)
-        return error_response(error.status, error.code, error.message, error.details, headers)
-
-    @app.errorhandler(CSRFError)
-    def handle_csrf_error(error: CSRFError):
-        message = (
-            "This form has expired or was sent from somewhere else. "
-            "Go back, reload the page and try again."
-        )
-        return error_response(400, "csrf_failed", message)
-
-    @app.errorhandler(RateLimitExceeded)
-    def handle_rate_limit(error: RateLimitExceeded):
-        retry_after = _retry_after(error)
-        message = "Too many requests. Please wait a moment and try again."
-        return error_response(429, "rate_limited", message, headers={"Retry-After": retry_after})
-
-    @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException):
-        status = error.code or 500
-        code = HTTP_CODES.get(status, "http_error")
-        response = error_response(status, code, error.description or error.name)
-        if status == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
-
-    @app.errorhandler(InternalServerError)
-    def handle_server_error(error: InternalServerError):
-        original = getattr(error, "original_exception", None) or error
-        log.error(
-            "unhandled error",
-            exc_info=(type(original), original, original.__traceback__),
-            extra={"request_id": g.get("request_id")},
-        )
-        message = "Something went wrong on our side. It has been logged; please try again."
-        return error_response(500, "internal_error", message)
-
-
-def _retry_after(error: RateLimitExceeded) -> str:
-    # Flask-Limiter refines this from its window when its headers are enabled.
-    return str(error.limit.limit.get_expiry())
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limit)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

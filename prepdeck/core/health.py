@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import redis
-import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 from kombu import Connection
 
-from prepdeck.extensions import csrf, db, limiter
+from prepdeck.core.database import ping_database
+from prepdeck.extensions import csrf, limiter
 
 bp = Blueprint("health", __name__)
-
-
-def check_database() -> None:
-    with db.engine.connect() as conn:
-        conn.execute(sa.text("SELECT 1"))
+log = logging.getLogger("prepdeck.health")
 
 
 def check_redis(url: str) -> None:
@@ -38,9 +35,9 @@ def check_broker(url: str, options: dict) -> None:
 
 
 def readiness() -> dict[str, str]:
-    """Check each configured dependency; map its name to 'ok' or the reason it failed."""
+    """Check each configured dependency; map its name to 'ok' or 'unavailable'."""
     config = current_app.config
-    checks = {"database": lambda: check_database()}
+    checks = {"database": ping_database}
     if config.get("REDIS_URL"):
         checks["redis"] = lambda: check_redis(config["REDIS_URL"])
     celery_conf = config["CELERY"]
@@ -53,8 +50,10 @@ def readiness() -> dict[str, str]:
     for name, check in checks.items():
         try:
             check()
-        except Exception as exc:  # any failure means "not ready": report it, never raise
-            results[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        except Exception:  # any failure means "not ready": report it, never raise
+            # The reason (hosts, ports) goes to the log, not to whoever asks.
+            log.warning("readiness check %s failed", name, exc_info=True)
+            results[name] = "unavailable"
         else:
             results[name] = "ok"
     return results

@@ -72,11 +72,9 @@ def job_counts() -> dict[str, int]:
 
 
 def prune_jobs(older_than: timedelta = timedelta(days=30)) -> int:
+    """Forget jobs older than `older_than`, whatever their state: by then a job still marked
+    queued, running or retrying was lost with a worker and will not finish."""
     cutoff = utcnow() - older_than
     with db.engine.begin() as conn:
-        result = conn.execute(
-            table.delete().where(
-                table.c.created_at < cutoff, table.c.state.in_(("succeeded", "failed"))
-            )
-        )
+        result = conn.execute(table.delete().where(table.c.created_at < cutoff))
     return result.rowcount or 0

@@ -15,6 +15,7 @@ from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 REQUEST_ID_HEADER = "X-Request-ID"
+SECRET_ARGS = {"token"}
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -55,6 +56,14 @@ def incoming_request_id() -> str:
     return supplied if _SAFE_REQUEST_ID.match(supplied) else uuid.uuid4().hex
 
 
+def loggable_path() -> str:
+    """The path, with secrets in it (email-link tokens) replaced by the route's placeholder."""
+    args = request.view_args or {}
+    if request.url_rule is not None and SECRET_ARGS & args.keys():
+        return request.url_rule.rule
+    return request.path
+
+
 def init_request_logging(app: Flask) -> None:
     access_log = logging.getLogger("prepdeck.access")
 
@@ -65,7 +74,7 @@ def init_request_logging(app: Flask) -> None:
 
     @app.after_request
     def log_request(response):
-        request_id = g.get("request_id") or incoming_request_id()
+        request_id = g.request_id
         response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("request_started")
         duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
@@ -75,7 +84,7 @@ def init_request_logging(app: Flask) -> None:
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(),
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "user_id": user_id.split(":")[0] if user_id else None,

@@ -1,55 +1,102 @@
-"""Outgoing email: every message is written to the outbox, then delivered by a background job."""
+"""Outgoing email: every message is written to the outbox, then delivered by a background job.
+
+Delivery is at most once per message: a job first claims the row (queued -> sending) in one
+conditional UPDATE, so a redelivered or concurrent job finds nothing to do. A claim left behind
+by a worker that died is released by `release_stale_claims`, which beat runs periodically.
+"""
 
 from __future__ import annotations
 
+import logging
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 import sqlalchemy as sa
 from flask import current_app
 
+from prepdeck.celery_app import enqueue
 from prepdeck.core.models import OutboxMessage, utcnow
 from prepdeck.extensions import db
 
+log = logging.getLogger("prepdeck.mail")
+table = OutboxMessage.__table__
+REMOVED_BODY = "(This message held a single-use link. It was removed once the email was sent.)"
+STALE_AFTER = timedelta(minutes=10)
 
-def queue_email(recipient: str, subject: str, body_text: str, body_html: str | None = None) -> int:
-    """Store the message, commit, and hand its id to the mail job. Returns the message id."""
-    from prepdeck.core.tasks import send_email
 
+def queue_email(recipient: str, subject: str, body_text: str, *, sensitive: bool = False) -> int:
+    """Store the message, commit, and hand its id to the mail job. Returns the message id.
+
+    If the job cannot be queued (broker down), the message stays queued and is picked up by
+    `requeue_waiting`; the caller's work is already committed and is not undone.
+    """
     message = OutboxMessage(
-        recipient=recipient, subject=subject, body_text=body_text, body_html=body_html
+        recipient=recipient, subject=subject, body_text=body_text, is_sensitive=sensitive
     )
     db.session.add(message)
     db.session.commit()
-    send_email.delay(message.id)
+    try:
+        enqueue("core.send_email", message.id)
+    except Exception:  # broker unreachable: logged; the beat job queues it again later
+        log.exception("could not queue mail %s; it stays in the outbox", message.id)
     return message.id
 
 
+def claim(message_id: int) -> bool:
+    """Take the message for one delivery attempt; False if it is sent or being sent."""
+    with db.engine.begin() as conn:
+        result = conn.execute(
+            table.update()
+            .where(table.c.id == message_id, table.c.status.in_(("queued", "failed")))
+            .values(status="sending", claimed_at=utcnow())
+        )
+    return result.rowcount == 1
+
+
 def deliver(message_id: int) -> str:
-    """Deliver one stored message. Safe to run twice: a sent message is not sent again."""
+    """Deliver one stored message once; returns its status afterwards."""
+    if not claim(message_id):
+        message = db.session.get(OutboxMessage, message_id)
+        return message.status if message else "missing"
     message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        return "missing"
-    if message.status == "sent":
-        return "sent"
     backend = current_app.config["MAIL_BACKEND"]
-    if backend == "smtp":
-        _send_smtp(message)
-    elif backend != "outbox":
-        raise ValueError(f"MAIL_BACKEND must be 'outbox' or 'smtp', got {backend!r}")
+    try:
+        if backend == "smtp":
+            _send_smtp(message)
+        elif backend != "outbox":
+            raise ValueError(f"MAIL_BACKEND must be 'outbox' or 'smtp', got {backend!r}")
+    except Exception:
+        _release(message_id, "queued")
+        raise
     message.status = "sent"
     message.sent_at = utcnow()
     message.error = None
+    if backend == "smtp" and message.is_sensitive:
+        message.body_text = REMOVED_BODY
     db.session.commit()
     return "sent"
 
 
+def _release(message_id: int, status: str, error: str | None = None) -> None:
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        conn.execute(
+            table.update()
+            .where(table.c.id == message_id, table.c.status == "sending")
+            .values(status=status, error=error)
+        )
+
+
 def mark_failed(message_id: int, error: str) -> None:
-    message = db.session.get(OutboxMessage, message_id)
-    if message is not None and message.status != "sent":
-        message.status = "failed"
-        message.error = error[:2000]
-        db.session.commit()
+    """Give up on a message after its last retry (it can still be re-sent by hand later)."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            table.update()
+            .where(table.c.id == message_id, table.c.status != "sent")
+            .values(status="failed", error=error[:2000])
+        )
 
 
 def _send_smtp(message: OutboxMessage) -> None:
@@ -58,15 +105,42 @@ def _send_smtp(message: OutboxMessage) -> None:
     email["From"] = config["MAIL_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
+    # Stable per outbox row, so a receiving server can drop a duplicate.
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="prepdeck")
     email.set_content(message.body_text)
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20)
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(email)
+    finally:
+        try:
+            smtp.quit()
+        except smtplib.SMTPException:  # accepted already; a rude goodbye changes nothing
+            smtp.close()
+
+
+def requeue_waiting(older_than: timedelta = STALE_AFTER) -> int:
+    """Queue again what never reached a worker, and release claims of workers that died."""
+    cutoff = utcnow() - older_than
+    with db.engine.begin() as conn:
+        conn.execute(
+            table.update()
+            .where(table.c.status == "sending", table.c.claimed_at < cutoff)
+            .values(status="queued")
+        )
+        waiting = (
+            conn.execute(
+                sa.select(table.c.id).where(table.c.status == "queued", table.c.created_at < cutoff)
+            )
+            .scalars()
+            .all()
+        )
+    for message_id in waiting:
+        enqueue("core.send_email", message_id)
+    return len(waiting)
 
 
 def recent_messages(limit: int = 20) -> list[OutboxMessage]:

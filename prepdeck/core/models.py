@@ -63,5 +63,9 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(20), default="queued", index=True)
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # Holds a single-use link: once delivered by SMTP the body is not kept.
+    is_sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # When a delivery attempt claimed the message; a stale claim means the sender died.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

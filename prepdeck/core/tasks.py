@@ -25,6 +25,11 @@ def send_email(self, message_id: int) -> str:
         raise
 
 
+@shared_task(name="core.requeue_mail")
+def requeue_mail() -> int:
+    return mail.requeue_waiting()
+
+
 @shared_task(name="core.prune_task_records")
 def prune_task_records() -> int:
     return jobs.prune_jobs()

@@ -1,17 +1,26 @@
-"""Absolute links for emails, built the same way inside and outside a request."""
+"""Links: absolute ones for emails, and safe redirect targets."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 
 def external_url(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link built from BASE_URL, never from the request's Host header: a forged
+    Host would otherwise put an attacker's address in a password-reset email."""
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def safe_redirect_target(target: str | None, fallback: str) -> str:
+    """Only same-site paths: never bounce a person to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return fallback
