@@ -3,6 +3,7 @@ import logging
 from alembic import context
 from flask import current_app
 
+from prepdeck.core.database import include_in_autogenerate
 from prepdeck.core.models import UTCDateTime
 
 # this is the Alembic Config object, which provides
@@ -89,6 +90,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_in_autogenerate)
     conf_args.setdefault("render_as_batch", True)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives

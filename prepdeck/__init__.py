@@ -111,16 +111,20 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.accounts.views import bp as accounts_bp
     from prepdeck.admin.views import bp as admin_bp
     from prepdeck.core.health import bp as health_bp
+    from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, health_bp):
+    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
         app.register_blueprint(blueprint)
-    import prepdeck.core.tasks  # noqa: F401 - registers the shared tasks
+    import prepdeck.core.tasks
+    import prepdeck.decks.tasks  # noqa: F401
 
 
 def _register_commands(app: Flask) -> None:
     from prepdeck.accounts.cli import users_cli
+    from prepdeck.decks.cli import decks_cli
     from prepdeck.seed import seed_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(decks_cli)
     app.cli.add_command(seed_cli)

@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from prepdeck.core.database import include_in_autogenerate
 from prepdeck.extensions import db
 from tests.conftest import login
 from tests.services import missing
@@ -20,6 +21,9 @@ def pg_app(app_factory, migrated):
     if not migrated.startswith("postgresql"):
         missing("TEST_DATABASE_URL is not set (PostgreSQL tests)")
     return app_factory()
+
+
+SCHEMA_OPTS = {"include_object": include_in_autogenerate}
 
 
 def terminate_app_connections(app) -> int:
@@ -53,7 +57,7 @@ def test_requests_succeed_after_the_database_drops_every_connection(pg_app, user
 def test_migrations_match_the_models_and_downgrade_cleanly(pg_app):
     with pg_app.app_context():
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts=SCHEMA_OPTS), db.metadata)
         assert diff == []
         downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]

@@ -1,0 +1,54 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from prepdeck.decks.models import LEVELS
+
+VISIBILITY_CHOICES = [
+    SelectChoice("private", "Private: only you"),
+    SelectChoice("unlisted", "Unlisted: anyone with the link"),
+    SelectChoice("public", "Public: listed in the catalogue"),
+]
+LEVEL_CHOICES = [SelectChoice("", "No level")] + [
+    SelectChoice(level, level.capitalize()) for level in LEVELS
+]
+
+
+class DeckForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    slug = StringField(
+        "Address",
+        validators=[Optional(), Length(max=80)],
+        description="The end of the deck's link, e.g. flask-basics. Made from the title if empty.",
+    )
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+    visibility = SelectField("Visibility", choices=VISIBILITY_CHOICES, default="private")
+
+
+class QuestionForm(FlaskForm):
+    prompt = TextAreaField("Question", validators=[InputRequired(), Length(max=2000)])
+    answer = TextAreaField(
+        "Answer",
+        validators=[Length(max=100_000)],
+        description="Markdown: paragraphs, lists, tables and fenced code blocks with a language.",
+        render_kw={"rows": 14},
+    )
+    level = SelectField("Level", choices=LEVEL_CHOICES, default="")
+    tags = StringField(
+        "Tags", validators=[Length(max=600)], description="Separated by commas or spaces."
+    )
+
+
+class ImportForm(FlaskForm):
+    document = FileField(
+        "Question document",
+        validators=[FileRequired("Choose a Markdown or text file.")],
+        description="A .md or .txt file: level sections, then numbered questions with answers.",
+    )
+    title = StringField(
+        "New deck title",
+        validators=[Optional(), Length(max=200)],
+        description="Leave empty to use the document's own title.",
+    )

@@ -1,0 +1,176 @@
+"""Services for the questions inside a deck: read, add, edit, delete, reorder."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from prepdeck.accounts.models import User
+from prepdeck.core.errors import Invalid, NotFound
+from prepdeck.core.markdown import render_answer
+from prepdeck.core.models import utcnow
+from prepdeck.decks import cache as deck_cache
+from prepdeck.decks.models import LEVELS, Deck, Question
+from prepdeck.decks.services import require_editor
+from prepdeck.extensions import db
+
+MAX_PROMPT = 2_000
+MAX_ANSWER = 100_000
+MAX_TAGS = 10
+_TAG_OK = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,49}$")
+
+
+def deck_questions(deck: Deck, level: str = "") -> list[Question]:
+    query = sa.select(Question).where(Question.deck_id == deck.id)
+    if level in LEVELS:
+        query = query.where(Question.level == level)
+    elif level == "none":
+        query = query.where(Question.level.is_(None))
+    return list(db.session.scalars(query.order_by(Question.position)))
+
+
+def group_by_level(items: list[Question]) -> list[tuple[str | None, list[Question]]]:
+    """Questions under their level, levels from basic to scenario, unlevelled last."""
+    groups: dict[str | None, list[Question]] = {level: [] for level in (*LEVELS, None)}
+    for item in items:
+        groups[item.level].append(item)
+    return [(level, members) for level, members in groups.items() if members]
+
+
+def get_question(deck: Deck, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.deck_id != deck.id:
+        raise NotFound("There is no such question in this deck.")
+    return question
+
+
+def neighbours(question: Question) -> tuple[Question | None, Question | None]:
+    base = sa.select(Question).where(Question.deck_id == question.deck_id)
+    before = db.session.scalar(
+        base.where(Question.position < question.position).order_by(Question.position.desc())
+    )
+    after = db.session.scalar(
+        base.where(Question.position > question.position).order_by(Question.position)
+    )
+    return before, after
+
+
+def parse_tags(text: str) -> list[str]:
+    tags = sorted({t.strip().lower().lstrip("#") for t in re.split(r"[,\s]+", text) if t.strip()})
+    bad = [t for t in tags if not _TAG_OK.match(t)]
+    if bad:
+        raise Invalid(
+            f"Tags are short words of letters, digits, + # . or -: {', '.join(bad)}",
+            details={"tags": []},
+        )
+    if len(tags) > MAX_TAGS:
+        raise Invalid(f"Use at most {MAX_TAGS} tags.", details={"tags": []})
+    return tags
+
+
+def clean_question(prompt: str, answer: str, level: str | None) -> tuple[str, str, str | None]:
+    # Browsers send CRLF from text areas; stored text uses LF, as imports and exports do.
+    prompt = prompt.replace("\r\n", "\n").strip()
+    answer = answer.replace("\r\n", "\n").strip("\n")
+    if not prompt:
+        raise Invalid("Write the question.", details={"prompt": []})
+    if len(prompt) > MAX_PROMPT:
+        raise Invalid(f"Keep the question under {MAX_PROMPT} characters.", details={"prompt": []})
+    if len(answer) > MAX_ANSWER:
+        raise Invalid(f"Keep the answer under {MAX_ANSWER} characters.", details={"answer": []})
+    level = level or None
+    if level is not None and level not in LEVELS:
+        raise Invalid(f"Level must be one of {', '.join(LEVELS)}.", details={"level": []})
+    return prompt, answer, level
+
+
+def _next_position(deck_id: int) -> int:
+    last = db.session.scalar(
+        sa.select(sa.func.max(Question.position)).where(Question.deck_id == deck_id)
+    )
+    return (last or 0) + 1
+
+
+def add_question(
+    deck: Deck, actor: User, prompt: str, answer: str = "", level=None, tags=()
+) -> Question:
+    require_editor(deck, actor)
+    prompt, answer, level = clean_question(prompt, answer, level)
+    question = Question(
+        deck_id=deck.id,
+        position=_next_position(deck.id),
+        prompt=prompt,
+        answer=answer,
+        answer_html=render_answer(answer),
+        level=level,
+    )
+    question.tags = list(tags)
+    db.session.add(question)
+    _touched(deck)
+    return question
+
+
+def update_question(
+    question: Question, actor: User, prompt: str, answer: str, level=None, tags=()
+) -> Question:
+    require_editor(question.deck, actor)
+    prompt, answer, level = clean_question(prompt, answer, level)
+    if answer != question.answer:
+        question.answer_html = render_answer(answer)
+    question.prompt, question.answer, question.level = prompt, answer, level
+    question.tags = list(tags)
+    _touched(question.deck)
+    return question
+
+
+def delete_question(question: Question, actor: User) -> None:
+    deck = question.deck
+    require_editor(deck, actor)
+    position = question.position
+    db.session.delete(question)
+    db.session.flush()
+    _shift(deck.id, Question.position > position, -1)
+    _touched(deck)
+
+
+def move_question(question: Question, actor: User, direction: str) -> Question:
+    """Swap a question with its neighbour above ("up") or below ("down")."""
+    require_editor(question.deck, actor)
+    before, after = neighbours(question)
+    other = before if direction == "up" else after if direction == "down" else None
+    if other is None:
+        return question
+    mine, theirs = question.position, other.position
+    # (deck, position) is unique: park one row outside the range while swapping.
+    question.position = -1
+    db.session.flush()
+    other.position = mine
+    db.session.flush()
+    question.position = theirs
+    _touched(question.deck)
+    return question
+
+
+def _shift(deck_id: int, where, delta: int) -> None:
+    # Two steps through negative numbers keep (deck, position) unique at every moment.
+    rows = sa.and_(Question.deck_id == deck_id, where)
+    db.session.execute(
+        sa.update(Question).where(rows).values(position=-(Question.position + delta))
+    )
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.deck_id == deck_id, Question.position < 0)
+        .values(position=-Question.position)
+    )
+
+
+def _touched(deck: Deck) -> None:
+    """Commit a change to the deck's questions and let every cached page of it go."""
+    db.session.flush()
+    deck.question_count = db.session.scalar(
+        sa.select(sa.func.count(Question.id)).where(Question.deck_id == deck.id)
+    )
+    deck.updated_at = utcnow()
+    db.session.commit()
+    deck_cache.deck_changed(deck.slug)

@@ -1,0 +1,125 @@
+"""Full-text search over prompts and answers: PostgreSQL tsvector or SQLite FTS5, one function.
+
+The search structures are not mapped models: PostgreSQL has a generated `search_vector` column
+with a GIN index, SQLite an external-content FTS5 table kept in step by triggers (both made in
+the migrations).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+
+from prepdeck.core.errors import Invalid
+from prepdeck.core.pagination import Page
+from prepdeck.decks.models import Deck, Question
+from prepdeck.decks.services import visible_decks_clause
+from prepdeck.extensions import db
+
+START, STOP = "\x02", "\x03"  # markers no answer contains; replaced by <mark> after escaping
+MAX_QUERY = 200
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    question_id: int
+    deck_slug: str
+    deck_title: str
+    level: str | None
+    prompt_html: Markup
+    snippet_html: Markup
+
+
+def highlight(text: str) -> Markup:
+    """Escape everything, then turn the search engine's markers into <mark>."""
+    escaped = str(escape(text or ""))
+    # Safe: the text is escaped above; only the two markers become tags.
+    return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S704
+
+
+def search_questions(viewer, query: str, page: int = 1, per_page: int = 20) -> Page:
+    words = _WORD.findall(query)[:20]
+    if not words:
+        raise Invalid("Type a word or two to search for.", details={"q": []})
+    if len(query) > MAX_QUERY:
+        raise Invalid(f"Keep the search under {MAX_QUERY} characters.", details={"q": []})
+    page = max(1, page)
+    if db.engine.dialect.name == "postgresql":
+        total, rows = _postgres(viewer, " ".join(words), page, per_page)
+    else:
+        total, rows = _sqlite(viewer, words, page, per_page)
+    hits = [
+        Hit(row.id, row.slug, row.title, row.level, highlight(row.prompt_hl), highlight(row.snip))
+        for row in rows
+    ]
+    return Page(items=hits, page=page, per_page=per_page, total=total)
+
+
+def _postgres(viewer, text: str, page: int, per_page: int):
+    tsquery = sa.func.websearch_to_tsquery("english", text)
+    vector = sa.literal_column("questions.search_vector")
+    options = f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=25, MinWords=8"
+    base = (
+        sa.select(Question.id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    rows = db.session.execute(
+        sa.select(
+            Question.id,
+            Question.level,
+            Deck.slug,
+            Deck.title,
+            sa.func.ts_headline("english", Question.prompt, tsquery, "HighlightAll=true").label(
+                "prompt_hl"
+            ),
+            sa.func.ts_headline("english", Question.answer, tsquery, options).label("snip"),
+        )
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
+        .order_by(sa.func.ts_rank(vector, tsquery).desc(), Question.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return total or 0, rows
+
+
+def _sqlite(viewer, words: list[str], page: int, per_page: int):
+    # Each word quoted (FTS5 syntax characters lose their meaning), all of them required.
+    match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+    fts = sa.table("questions_fts", sa.column("rowid"), sa.column("rank"))
+    matched = sa.text("questions_fts MATCH :match").bindparams(match=match)
+    base = (
+        sa.select(Question.id)
+        .join(fts, fts.c.rowid == Question.id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(matched, visible_decks_clause(viewer))
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    rows = db.session.execute(
+        sa.select(
+            Question.id,
+            Question.level,
+            Deck.slug,
+            Deck.title,
+            sa.literal_column(f"highlight(questions_fts, 0, '{START}', '{STOP}')").label(
+                "prompt_hl"
+            ),
+            sa.literal_column(f"snippet(questions_fts, 1, '{START}', '{STOP}', '…', 24)").label(
+                "snip"
+            ),
+        )
+        .select_from(Question)
+        .join(fts, fts.c.rowid == Question.id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(matched, visible_decks_clause(viewer))
+        .order_by(fts.c.rank, Question.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return total or 0, rows

@@ -1,0 +1,199 @@
+"""Decks and their questions: who may see and change them, and every change to them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import sqlalchemy as sa
+
+from prepdeck.accounts.models import User
+from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
+from prepdeck.core.pagination import Page, paginate
+from prepdeck.decks import cache as deck_cache
+from prepdeck.decks.models import LEVELS, VISIBILITIES, Deck, Question, QuestionTag
+from prepdeck.extensions import db
+
+SORTS = {
+    "updated": Deck.updated_at.desc(),
+    "newest": Deck.created_at.desc(),
+    "title": sa.func.lower(Deck.title),
+    "questions": Deck.question_count.desc(),
+}
+_SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# Who may do what ---------------------------------------------------------------------
+
+
+def can_edit(deck: Deck, viewer: User | None) -> bool:
+    return viewer is not None and (viewer.id == deck.owner_id or viewer.is_admin)
+
+
+def can_view(deck: Deck, viewer: User | None) -> bool:
+    return deck.visibility != "private" or can_edit(deck, viewer)
+
+
+def _viewer(viewer) -> User | None:
+    return viewer if viewer is not None and getattr(viewer, "is_authenticated", False) else None
+
+
+def find_deck(slug: str) -> Deck:
+    """Any deck by its address, for operators (CLI); pages and the API use get_deck."""
+    deck = db.session.scalar(sa.select(Deck).where(Deck.slug == slug))
+    if deck is None:
+        raise NotFound(f"There is no deck with the address {slug!r}.")
+    return deck
+
+
+def get_deck(slug: str, viewer=None) -> Deck:
+    """The deck for reading; a private deck is 'not found' to everyone but its owner and admins."""
+    deck = db.session.scalar(sa.select(Deck).where(Deck.slug == slug))
+    if deck is None or not can_view(deck, _viewer(viewer)):
+        raise NotFound("There is no deck at this address.")
+    return deck
+
+
+def get_deck_for_edit(slug: str, viewer) -> Deck:
+    deck = get_deck(slug, viewer)
+    if not can_edit(deck, _viewer(viewer)):
+        raise Forbidden("Only the owner of this deck can change it.")
+    return deck
+
+
+def visible_decks_clause(viewer) -> sa.ColumnElement[bool]:
+    """Decks listed to this viewer: public ones, plus their own (all of them, for admins)."""
+    viewer = _viewer(viewer)
+    if viewer is None:
+        return Deck.visibility == "public"
+    if viewer.is_admin:
+        return sa.true()
+    return sa.or_(Deck.visibility == "public", Deck.owner_id == viewer.id)
+
+
+# Decks -------------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or "deck"
+
+
+def free_slug(base: str) -> str:
+    taken = set(
+        db.session.scalars(
+            sa.select(Deck.slug).where(sa.or_(Deck.slug == base, Deck.slug.like(f"{base}-%")))
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _clean_deck_fields(title: str, description: str, visibility: str) -> tuple[str, str, str]:
+    title = title.strip()
+    if not title:
+        raise Invalid("Give the deck a title.", details={"title": []})
+    if len(title) > 200:
+        raise Invalid("Keep the title under 200 characters.", details={"title": []})
+    if visibility not in VISIBILITIES:
+        raise Invalid(f"Visibility must be one of {', '.join(VISIBILITIES)}.")
+    return title, description.strip(), visibility
+
+
+def _checked_slug(slug: str, deck_id: int | None = None) -> str:
+    slug = slug.strip().lower()
+    if not _SLUG_OK.match(slug) or len(slug) > 80:
+        raise Invalid(
+            "Use lower-case letters, digits and single hyphens for the address.",
+            details={"slug": []},
+        )
+    clash = db.session.scalar(sa.select(Deck.id).where(Deck.slug == slug))
+    if clash is not None and clash != deck_id:
+        raise Conflict("Another deck already uses this address.", details={"slug": []})
+    return slug
+
+
+def create_deck(
+    owner: User, title: str, description: str = "", visibility: str = "private", slug: str = ""
+) -> Deck:
+    title, description, visibility = _clean_deck_fields(title, description, visibility)
+    slug = _checked_slug(slug) if slug.strip() else free_slug(slugify(title))
+    deck = Deck(
+        owner_id=owner.id, title=title, description=description, visibility=visibility, slug=slug
+    )
+    db.session.add(deck)
+    _commit_slug(deck)
+    deck_cache.deck_changed(deck.slug)
+    return deck
+
+
+def _commit_slug(deck: Deck) -> None:
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the address was taken a moment ago
+        db.session.rollback()
+        raise Conflict("Another deck already uses this address.", details={"slug": []}) from None
+
+
+def update_deck(
+    deck: Deck, actor: User, title: str, description: str, visibility: str, slug: str
+) -> Deck:
+    require_editor(deck, actor)
+    old_slug = deck.slug
+    deck.title, deck.description, deck.visibility = _clean_deck_fields(
+        title, description, visibility
+    )
+    deck.slug = _checked_slug(slug, deck.id)
+    _commit_slug(deck)
+    deck_cache.deck_changed(old_slug, deck.slug)
+    return deck
+
+
+def delete_deck(deck: Deck, actor: User) -> None:
+    require_editor(deck, actor)
+    slug = deck.slug
+    db.session.delete(deck)
+    db.session.commit()
+    deck_cache.deck_changed(slug)
+
+
+def require_editor(deck: Deck, actor: User) -> None:
+    if not can_edit(deck, actor):
+        raise Forbidden("Only the owner of this deck can change it.")
+
+
+def catalogue(tag: str = "", level: str = "", sort: str = "updated", page: int = 1) -> Page:
+    """Public decks, optionally only those with questions of a tag or a level."""
+    query = sa.select(Deck).where(Deck.visibility == "public")
+    if level in LEVELS:
+        query = query.where(sa.exists().where(Question.deck_id == Deck.id, Question.level == level))
+    if tag:
+        query = query.where(
+            sa.exists()
+            .where(Question.deck_id == Deck.id)
+            .where(QuestionTag.question_id == Question.id, QuestionTag.tag == tag.lower())
+        )
+    return paginate(query.order_by(SORTS.get(sort, SORTS["updated"]), Deck.id), page, 20)
+
+
+def owned_decks(owner: User, page: int = 1) -> Page:
+    query = sa.select(Deck).where(Deck.owner_id == owner.id).order_by(Deck.updated_at.desc())
+    return paginate(query, page, 20)
+
+
+def popular_tags(limit: int = 30) -> list[str]:
+    rows = db.session.execute(
+        sa.select(QuestionTag.tag, sa.func.count())
+        .join(Question, Question.id == QuestionTag.question_id)
+        .join(Deck, Deck.id == Question.deck_id)
+        .where(Deck.visibility == "public")
+        .group_by(QuestionTag.tag)
+        .order_by(sa.func.count().desc(), QuestionTag.tag)
+        .limit(limit)
+    ).all()
+    return [tag for tag, _count in rows]

@@ -1,0 +1,10 @@
+"""Background jobs of the question bank."""
+
+from celery import shared_task
+
+from prepdeck.decks import imports
+
+
+@shared_task(name="decks.run_import", acks_late=True)
+def run_import(job_id: int) -> str:
+    return imports.run(job_id)

@@ -1,0 +1,251 @@
+"""Pages for browsing, reading and editing decks, and searching questions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from prepdeck.accounts.access import current_account
+from prepdeck.core.errors import Conflict, DomainError, Invalid
+from prepdeck.core.forms import ActionForm, show_error
+from prepdeck.core.markdown import highlight_css
+from prepdeck.decks import cache as deck_cache
+from prepdeck.decks import imports, questions, search, services
+from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm
+from prepdeck.decks.models import LEVELS
+from prepdeck.extensions import cache
+
+bp = Blueprint("decks", __name__)
+
+
+@bp.get("/decks")
+@cache.cached(
+    timeout=deck_cache.PAGE_TIMEOUT,
+    key_prefix=deck_cache.catalogue_page_key,
+    unless=deck_cache.personalised,
+)
+def catalogue():
+    args = request.args
+    tag, level, sort = args.get("tag", "")[:50], args.get("level", ""), args.get("sort", "updated")
+    page = services.catalogue(tag, level, sort, args.get("page", 1, type=int))
+    return render_template(
+        "decks/catalogue.html", page=page, tag=tag, level=level, sort=sort,
+        levels=LEVELS, sorts=services.SORTS, tags=services.popular_tags(),
+    )  # fmt: skip
+
+
+@bp.get("/decks/mine")
+@login_required
+def mine():
+    page = services.owned_decks(current_account(), request.args.get("page", 1, type=int))
+    return render_template("decks/mine.html", page=page)
+
+
+@bp.route("/decks/new", methods=["GET", "POST"])
+@login_required
+def new_deck():
+    form = DeckForm()
+    if form.validate_on_submit():
+        try:
+            deck = services.create_deck(
+                current_account(), form.title.data, form.description.data or "",
+                form.visibility.data, form.slug.data or "",
+            )  # fmt: skip
+        except (Invalid, Conflict) as error:
+            show_error(form, error)
+        else:
+            flash("Deck created. Add its first question.", "success")
+            return redirect(url_for("decks.new_question", slug=deck.slug))
+    return render_template("decks/deck_form.html", form=form, deck=None)
+
+
+@bp.get("/decks/<slug>")
+@cache.cached(
+    timeout=deck_cache.PAGE_TIMEOUT,
+    key_prefix=deck_cache.deck_page_key,
+    unless=deck_cache.personalised,
+)
+def deck(slug: str):
+    deck = services.get_deck(slug, _viewer())
+    level = request.args.get("level", "")
+    return render_template(
+        "decks/deck.html", deck=deck,
+        groups=questions.group_by_level(questions.deck_questions(deck, level)),
+        level=level, levels=LEVELS, can_edit=services.can_edit(deck, _viewer()),
+        action_form=ActionForm() if current_user.is_authenticated else None,
+    )  # fmt: skip
+
+
+@bp.route("/decks/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_deck(slug: str):
+    deck = services.get_deck_for_edit(slug, current_account())
+    form = DeckForm(obj=deck)
+    if form.validate_on_submit():
+        try:
+            services.update_deck(
+                deck, current_account(), form.title.data, form.description.data or "",
+                form.visibility.data, form.slug.data or deck.slug,
+            )  # fmt: skip
+        except (Invalid, Conflict) as error:
+            show_error(form, error)
+        else:
+            flash("Deck saved.", "success")
+            return redirect(url_for("decks.deck", slug=deck.slug))
+    return render_template("decks/deck_form.html", form=form, deck=deck)
+
+
+@bp.post("/decks/<slug>/delete")
+@login_required
+def delete_deck(slug: str):
+    deck = services.get_deck_for_edit(slug, current_account())
+    services.delete_deck(deck, current_account())
+    flash(f"Deleted the deck “{deck.title}”.", "info")
+    return redirect(url_for("decks.mine"))
+
+
+@bp.route("/decks/<slug>/questions/new", methods=["GET", "POST"])
+@login_required
+def new_question(slug: str):
+    deck = services.get_deck_for_edit(slug, current_account())
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            tags = questions.parse_tags(form.tags.data or "")
+            question = questions.add_question(
+                deck, current_account(), form.prompt.data, form.answer.data or "",
+                form.level.data, tags,
+            )  # fmt: skip
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            flash("Question added.", "success")
+            return redirect(url_for("decks.question", slug=slug, question_id=question.id))
+    return render_template("decks/question_form.html", form=form, deck=deck, question=None)
+
+
+@bp.get("/decks/<slug>/questions/<int:question_id>")
+def question(slug: str, question_id: int):
+    deck = services.get_deck(slug, _viewer())
+    item = questions.get_question(deck, question_id)
+    before, after = questions.neighbours(item)
+    return render_template(
+        "decks/question.html", deck=deck, question=item, before=before, after=after,
+        can_edit=services.can_edit(deck, _viewer()),
+    )  # fmt: skip
+
+
+@bp.route("/decks/<slug>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_question(slug: str, question_id: int):
+    deck = services.get_deck_for_edit(slug, current_account())
+    item = questions.get_question(deck, question_id)
+    form = QuestionForm(obj=item, data={"tags": ", ".join(item.tags), "level": item.level or ""})
+    if form.validate_on_submit():
+        try:
+            tags = questions.parse_tags(form.tags.data or "")
+            questions.update_question(
+                item, current_account(), form.prompt.data, form.answer.data or "",
+                form.level.data, tags,
+            )  # fmt: skip
+        except Invalid as error:
+            show_error(form, error)
+        else:
+            flash("Question saved.", "success")
+            return redirect(url_for("decks.question", slug=slug, question_id=item.id))
+    return render_template("decks/question_form.html", form=form, deck=deck, question=item)
+
+
+@bp.post("/decks/<slug>/questions/<int:question_id>/delete")
+@login_required
+def delete_question(slug: str, question_id: int):
+    deck = services.get_deck_for_edit(slug, current_account())
+    questions.delete_question(questions.get_question(deck, question_id), current_account())
+    flash("Question deleted.", "info")
+    return redirect(url_for("decks.deck", slug=slug))
+
+
+@bp.post("/decks/<slug>/questions/<int:question_id>/move")
+@login_required
+def move_question(slug: str, question_id: int):
+    deck = services.get_deck_for_edit(slug, current_account())
+    item = questions.get_question(deck, question_id)
+    questions.move_question(item, current_account(), request.form.get("direction", ""))
+    return redirect(url_for("decks.deck", slug=slug, _anchor=f"q{item.id}"))
+
+
+@bp.get("/search")
+def search_page():
+    query = request.args.get("q", "").strip()
+    results, error = None, None
+    if query:
+        try:
+            results = search.search_questions(
+                _viewer(), query, request.args.get("page", 1, type=int)
+            )
+        except DomainError as problem:
+            error = problem.message
+    return render_template("decks/search.html", query=query, results=results, error=error)
+
+
+@bp.get("/assets/highlight-<theme>.css")
+@cache.cached(timeout=86400)
+def highlight_stylesheet(theme: str):
+    try:
+        css = highlight_css(theme)
+    except ValueError:
+        abort(404)
+    response = Response(css, mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+def _viewer():
+    return current_account() if current_user.is_authenticated else None
+
+
+@bp.route("/decks/import", methods=["GET", "POST"])
+@login_required
+def import_document():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.document.data
+        try:
+            job, _parsed = imports.create_draft(
+                current_account(), upload.read(imports.MAX_DOCUMENT_BYTES + 1),
+                filename=upload.filename or "", title=form.title.data or "",
+            )  # fmt: skip
+        except Invalid as error:
+            form.document.errors = [error.message]
+        else:
+            return redirect(url_for("decks.import_job", job_id=job.id))
+    return render_template(
+        "decks/import.html", form=form, jobs=imports.recent_jobs(current_account())
+    )
+
+
+@bp.get("/imports/<int:job_id>")
+@login_required
+def import_job(job_id: int):
+    job = imports.get_job(job_id, current_account())
+    parsed = imports.preview(job) if job.state == "draft" else None
+    return render_template("decks/import_job.html", job=job, parsed=parsed, form=ActionForm())
+
+
+@bp.get("/imports/<int:job_id>/status")
+@login_required
+def import_status(job_id: int):
+    job = imports.get_job(job_id, current_account())
+    return render_template("decks/_import_status.html", job=job)
+
+
+@bp.post("/imports/<int:job_id>/start")
+@login_required
+def start_import(job_id: int):
+    job = imports.get_job(job_id, current_account())
+    try:
+        imports.start(job)
+    except Conflict as error:
+        flash(error.message, "warning")
+    return redirect(url_for("decks.import_job", job_id=job.id))
