@@ -144,7 +144,12 @@ class BaseConfig:
             }
         elif broker.startswith("redis"):
             # Above the longest task: past it Redis hands the task to a second worker.
-            options = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+            options = {
+                "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+                # Look for tasks of dead workers every N seconds (kombu's default is ~100 s).
+                "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+                "unacked_restore_throttle": 1,
+            }
         self.CELERY = {
             "broker_url": broker,
             "broker_transport_options": options,

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from prepdeck import create_app
 from prepdeck.config import normalise_database_url
 from prepdeck.extensions import db
+from tests.celery_workers import Worker
 from tests.factories import PASSWORD, AdminFactory, UserFactory
 from tests.services import PrivateRedis, missing
 
@@ -174,3 +175,20 @@ def login(client, email: str, password: str = PASSWORD, remember: bool = False, 
 def post_form(client, path: str, data: dict, page: str | None = None, **extra):
     """POST like a browser: fetch the page that holds the form for its CSRF token first."""
     return client.post(path, data={**data, "csrf_token": csrf_token(client, page or path)}, **extra)
+
+
+@pytest.fixture
+def start_worker(app_factory, tmp_path):
+    """Start worker processes; each is stopped before `app_factory` empties the tables."""
+    workers: list[Worker] = []
+
+    def start(env: dict[str, str]) -> Worker:
+        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log").start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        # Shown by pytest only when the test failed.
+        print(f"--- worker output ({worker.log_path.name}) ---\n{worker.output()}")
