@@ -95,7 +95,8 @@ def _init_login(app: Flask) -> None:
     def inject_forms() -> dict:
         # Only signed-in pages carry the sign-out form, so anonymous pages set no session cookie.
         if has_request_context() and current_user.is_authenticated:
-            return {"logout_form": ActionForm()}
+            # formdata=None: never parse the request body (an error page may be answering it).
+            return {"logout_form": ActionForm(formdata=None)}
         return {}
 
 

@@ -11,16 +11,13 @@ import ftfy.bad_codecs  # registers "sloppy-windows-1252"
 import pytest
 
 from prepdeck.core.errors import Invalid
+from prepdeck.decks.decoding import FTFY_CONFIG, MAX_LINE, decode_document, repair_mojibake
 from prepdeck.decks.importer import (
-    FTFY_CONFIG,
     LEVELS,
-    MAX_LINE,
     ParsedDocument,
     ParsedQuestion,
-    decode_document,
     level_for,
     parse_document,
-    repair_mojibake,
 )
 
 FIXTURE = Path(__file__).parent / "data" / "interview_questions.md"

@@ -168,3 +168,13 @@ def test_someone_elses_import_is_not_found(app, client, user):
     other = app.test_client()
     login(other, stranger.email)
     assert other.get(location).status_code == 404
+
+
+def test_an_upload_over_the_size_limit_gets_413_and_writes_nothing(app_factory, user):
+    app = app_factory(MAX_CONTENT_LENGTH=64 * 1024)
+    client = app.test_client()
+    login(client, user.email)
+    response = upload(client, b"### 1. Big?\n\n" + b"x" * 100_000)
+    assert response.status_code == 413
+    assert "That upload is too large" in response.get_data(as_text=True)
+    assert counts(app) == (0, 0)

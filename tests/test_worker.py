@@ -6,7 +6,6 @@ worker`), with only environment variables pointing it at the test database and t
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,6 @@ from tests.conftest import post_form
 from tests.factories import PASSWORD
 from tests.services import wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
-CELERY = Path(sys.executable).parent / "celery"
 DELIVERY_TIMEOUT = 60.0  # worker start-up (imports, app factory) plus one delivery
 
 

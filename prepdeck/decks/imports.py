@@ -13,7 +13,8 @@ from prepdeck.accounts.models import User
 from prepdeck.celery_app import enqueue
 from prepdeck.core.errors import Conflict, Invalid, NotFound
 from prepdeck.core.models import utcnow
-from prepdeck.decks.importer import ParsedDocument, decode_document, parse_document
+from prepdeck.decks.decoding import decode_document
+from prepdeck.decks.importer import ParsedDocument, parse_document
 from prepdeck.decks.models import Deck, ImportJob
 from prepdeck.decks.services import can_edit
 from prepdeck.decks.transfer import import_document
