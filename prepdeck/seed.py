@@ -1,6 +1,8 @@
-"""`flask seed demo`: demo accounts (and, as features land, their data) for a first look."""
+"""`flask seed demo`: demo accounts and the built-in Flask deck, for a first look."""
 
 from __future__ import annotations
+
+from importlib import resources
 
 import click
 import sqlalchemy as sa
@@ -10,6 +12,10 @@ from flask.cli import AppGroup
 from prepdeck.accounts import services as accounts
 from prepdeck.accounts.models import User
 from prepdeck.core.cli import domain_errors_as_click
+from prepdeck.decks import services as decks
+from prepdeck.decks.importer import parse_document
+from prepdeck.decks.models import Deck
+from prepdeck.decks.transfer import ImportResult, import_document
 from prepdeck.extensions import db
 
 seed_cli = AppGroup("seed", help="Load demonstration data.")
@@ -18,6 +24,7 @@ DEMO_USERS = (
     ("admin@prepdeck.local", "Demo Admin", "admin", "practice-makes-perfect"),
     ("demo@prepdeck.local", "Demo Candidate", "user", "ready-for-interviews"),
 )
+FLASK_DECK_SLUG = "flask-interview-questions"
 
 
 def seed_demo() -> list[str]:
@@ -28,6 +35,27 @@ def seed_demo() -> list[str]:
             accounts.create_user(email, password, display_name=name, role=role)
             created.append(email)
     return created
+
+
+def flask_deck_document() -> bytes:
+    return resources.files("prepdeck.decks").joinpath("data/flask.md").read_bytes()
+
+
+def load_flask_deck(owner: User) -> ImportResult | None:
+    """The built-in Flask deck as a public deck of `owner`, unless it is there already."""
+    if db.session.scalar(sa.select(Deck.id).where(Deck.slug == FLASK_DECK_SLUG)) is not None:
+        return None
+    parsed = parse_document(flask_deck_document())
+    deck = decks.create_deck(
+        owner, parsed.title, parsed.description, "public", slug=FLASK_DECK_SLUG
+    )
+    try:
+        return import_document(owner, parsed, deck=deck)
+    except Exception:
+        # An empty deck left behind would make the next run skip the import.
+        db.session.rollback()
+        decks.delete_deck(deck, owner)
+        raise
 
 
 @seed_cli.command("demo")
@@ -45,5 +73,12 @@ def demo(if_empty: bool, force: bool) -> None:
     for email, _name, role, password in DEMO_USERS:
         if email in created:
             click.echo(f"Created {role} {email} with password {password}")
-    if not created:
+    loaded = load_flask_deck(accounts.find_by_email(DEMO_USERS[0][0]))
+    if loaded is not None:
+        counts = ", ".join(f"{level} {n}" for level, n in loaded.parsed.counts_by_level().items())
+        click.echo(
+            f"Loaded the Flask deck: {loaded.added} questions ({counts}) "
+            f"at /decks/{loaded.deck.slug}"
+        )
+    if not created and loaded is None:
         click.echo("Demo data already present.")
