@@ -185,3 +185,33 @@ def test_sign_up_confirm_by_email_edit_profile_and_sign_out(live_server, visitor
 
     for visitor in (grace, root):
         assert visitor.csp_violations() == [], sorted(set(visitor.console_errors))
+
+
+def test_read_the_flask_deck_and_search_it(live_server, visitors):
+    result = live_server.app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    visitor = visitors()
+    page = visitor.page
+    page.goto("/decks")
+    page.get_by_role("link", name="Flask interview questions").click()
+    for level in ("Basic", "Intermediate", "Advanced", "Expert", "Scenario"):
+        expect(page.get_by_role("heading", name=level)).to_be_visible()
+    page.get_by_test_id("question-row").first.get_by_role("link").click()
+    answer = page.get_by_test_id("answer")
+    code = answer.locator("pre.highlight").first
+    expect(code).to_be_hidden()  # the answer waits until it is asked for
+    answer.get_by_text("Show the answer").click()
+    expect(code).to_be_visible()
+    # Pygments' stylesheet applied: highlighted tokens have a colour of their own.
+    token = code.locator("span").first
+    assert token.evaluate("e => getComputedStyle(e).color") != code.evaluate(
+        "e => getComputedStyle(e).color"
+    )
+    page.get_by_role("link", name="Next →").click()
+    expect(page).to_have_url(re.compile(r"/decks/flask-interview-questions/questions/\d+$"))
+
+    page.get_by_role("searchbox", name="Search questions").fill("thundering")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("search-hit")).to_have_count(1)
+    expect(page.locator("mark").first).to_have_text(re.compile("thundering", re.I))
+    assert visitor.csp_violations() == []
