@@ -200,3 +200,17 @@ def test_search_with_odd_input_explains_itself(client):
         assert response.status_code == 200, query
     body = client.get("/search?q=%2A%2A%2A").get_data(as_text=True)
     assert "Type a word or two to search for." in body
+
+
+def test_decks_download_as_markdown_json_and_anki(app, client, user):
+    slug = make_deck(app, user.id, title="Downloadable")
+    add(app, slug, "What is WSGI?", "A calling convention.", level="basic")
+    markdown = client.get(f"/decks/{slug}/export.md")
+    assert markdown.status_code == 200
+    assert f'filename="{slug}.md"' in markdown.headers["Content-Disposition"]
+    assert "What is WSGI?" in markdown.get_data(as_text=True)
+    assert client.get(f"/decks/{slug}/export.json").json["questions"][0]["level"] == "basic"
+    assert client.get(f"/decks/{slug}/export.apkg").data[:2] == b"PK"
+    assert client.get(f"/decks/{slug}/export.exe").status_code == 404
+    private = make_deck(app, user.id, visibility="private")
+    assert client.get(f"/decks/{private}/export.md").status_code == 404

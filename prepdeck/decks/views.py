@@ -10,7 +10,7 @@ from prepdeck.core.errors import Conflict, DomainError, Invalid
 from prepdeck.core.forms import ActionForm, show_error
 from prepdeck.core.markdown import highlight_css
 from prepdeck.decks import cache as deck_cache
-from prepdeck.decks import imports, questions, search, services
+from prepdeck.decks import imports, questions, search, services, transfer
 from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm
 from prepdeck.decks.models import LEVELS
 from prepdeck.extensions import cache
@@ -249,3 +249,14 @@ def start_import(job_id: int):
     except Conflict as error:
         flash(error.message, "warning")
     return redirect(url_for("decks.import_job", job_id=job.id))
+
+
+@bp.get("/decks/<slug>/export.<fmt>")
+def export_deck(slug: str, fmt: str):
+    deck = services.get_deck(slug, _viewer())
+    if fmt not in transfer.FORMATS:
+        abort(404)
+    content, mimetype, filename = transfer.export_deck(deck, fmt)
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
