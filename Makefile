@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app prepdeck
 
-.PHONY: run setup install assets migrate seed test lint format serve-prod worker clean
+.PHONY: run setup install assets migrate seed test lint format serve-prod worker clean bench
 
 run: setup
 	$(BIN)/python scripts/devserver.py
@@ -53,3 +53,8 @@ worker: install
 
 clean:
 	rm -rf $(VENV) node_modules prepdeck/static/vendor .pytest_cache .ruff_cache
+
+# Import throughput and search latency on PostgreSQL (TEST_DATABASE_URL or the local server);
+# writes docs/performance.md. BENCH_ARGS="--repeat 5" passes options through.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

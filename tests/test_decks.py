@@ -214,3 +214,16 @@ def test_decks_download_as_markdown_json_and_anki(app, client, user):
     assert client.get(f"/decks/{slug}/export.exe").status_code == 404
     private = make_deck(app, user.id, visibility="private")
     assert client.get(f"/decks/{private}/export.md").status_code == 404
+
+
+def test_search_counts_stop_at_a_thousand(app, client, user, monkeypatch):
+    from prepdeck.decks import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    slug = make_deck(app, user.id)
+    for n in range(5):
+        add(app, slug, f"Question {n} about lanterns?", "Lanterns light the way.")
+    with app.app_context():
+        page = search.search_questions(None, "lanterns", per_page=2)
+    assert page.total == 4  # "more than the cap", without counting every match
+    assert len(page.items) == 2

@@ -21,6 +21,8 @@ from prepdeck.extensions import db
 
 START, STOP = "\x02", "\x03"  # markers no answer contains; replaced by <mark> after escaping
 MAX_QUERY = 200
+COUNT_CAP = 1_000  # beyond this the page says "1,000+": counting every match costs the most
+SNIPPET_SOURCE = 2_000  # characters of an answer that a snippet is cut from (bench/ measured)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -49,7 +51,8 @@ def search_questions(viewer, query: str, page: int = 1, per_page: int = 20) -> P
         raise Invalid(f"Keep the search under {MAX_QUERY} characters.", details={"q": []})
     page = max(1, page)
     if db.engine.dialect.name == "postgresql":
-        total, rows = _postgres(viewer, " ".join(words), page, per_page)
+        # websearch_to_tsquery never fails and understands "quoted phrases", -word and or.
+        total, rows = _postgres(viewer, query.strip(), page, per_page)
     else:
         total, rows = _sqlite(viewer, words, page, per_page)
     hits = [
@@ -57,6 +60,12 @@ def search_questions(viewer, query: str, page: int = 1, per_page: int = 20) -> P
         for row in rows
     ]
     return Page(items=hits, page=page, per_page=per_page, total=total)
+
+
+def _capped_count(matches: sa.Select) -> int:
+    """How many match, counted up to COUNT_CAP + 1 (more than the cap reads as "1,000+")."""
+    capped = matches.limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
 
 
 def _postgres(viewer, text: str, page: int, per_page: int):
@@ -68,7 +77,8 @@ def _postgres(viewer, text: str, page: int, per_page: int):
         .join(Deck, Deck.id == Question.deck_id)
         .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    total = _capped_count(base)
+    answer_start = sa.func.left(Question.answer, SNIPPET_SOURCE)
     rows = db.session.execute(
         sa.select(
             Question.id,
@@ -78,7 +88,7 @@ def _postgres(viewer, text: str, page: int, per_page: int):
             sa.func.ts_headline("english", Question.prompt, tsquery, "HighlightAll=true").label(
                 "prompt_hl"
             ),
-            sa.func.ts_headline("english", Question.answer, tsquery, options).label("snip"),
+            sa.func.ts_headline("english", answer_start, tsquery, options).label("snip"),
         )
         .join(Deck, Deck.id == Question.deck_id)
         .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
@@ -86,7 +96,7 @@ def _postgres(viewer, text: str, page: int, per_page: int):
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return total or 0, rows
+    return total, rows
 
 
 def _sqlite(viewer, words: list[str], page: int, per_page: int):
@@ -100,7 +110,7 @@ def _sqlite(viewer, words: list[str], page: int, per_page: int):
         .join(Deck, Deck.id == Question.deck_id)
         .where(matched, visible_decks_clause(viewer))
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    total = _capped_count(base)
     rows = db.session.execute(
         sa.select(
             Question.id,
@@ -122,4 +132,4 @@ def _sqlite(viewer, words: list[str], page: int, per_page: int):
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return total or 0, rows
+    return total, rows

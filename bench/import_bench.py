@@ -1,0 +1,145 @@
+"""Import throughput: `transfer.import_document` end to end, its phases, and the database floor.
+
+Each repetition runs, side by side on the same freshly emptied tables:
+
+* the app: `import_document(owner, document_bytes)` into a new deck, timed from call to return
+  (commit included). Its building blocks `parse_document` and `render_answer` are wrapped with
+  a stopwatch while it runs, so the phases come from the very same run; "insert" is the rest
+  (deck row, batched INSERTs of 1,000 rows, commit).
+* parse only: `parse_document(document_bytes)` on its own.
+* the floor of the database work: the same rows, already rendered (read back from the app's
+  import), written with plain psycopg, once with COPY and once with executemany.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import psycopg
+from database import empty_decks
+from flask import Flask
+from timing import Timing
+from workload import DocumentFacts, now, question_document
+
+from prepdeck.accounts.models import User
+from prepdeck.decks import transfer
+from prepdeck.decks.importer import parse_document
+from prepdeck.extensions import db
+
+COLUMNS = "deck_id, position, prompt, answer, answer_html, level, created_at, updated_at"
+NEW_DECK = (
+    "INSERT INTO decks (owner_id, title, slug, description, visibility, question_count,"
+    " created_at, updated_at) VALUES (%s, %s, %s, '', 'private', 0, now(), now()) RETURNING id"
+)
+
+
+@dataclass
+class ImportResults:
+    facts: DocumentFacts
+    document_bytes: int
+    runs: int
+    timings: dict[str, Timing] = field(default_factory=dict)
+    peak_rss_before_mb: float = 0.0
+    peak_rss_after_mb: float = 0.0
+
+
+def run(app: Flask, conn: psycopg.Connection, owner_id: int, args) -> ImportResults:
+    questions, repeat = args.questions, args.repeat
+    document, facts = question_document(questions, args.seed)
+    results = ImportResults(facts, len(document), repeat)
+    samples: dict[str, list[float]] = {}
+    rows: list[tuple] = []
+    for attempt in range(repeat):
+        empty_decks(conn)
+        if attempt == 0:
+            results.peak_rss_before_mb = _peak_rss_mb()
+        phases = _app_import(app, owner_id, document, questions)
+        if attempt == 0:
+            results.peak_rss_after_mb = _peak_rss_mb()
+            rows = _imported_rows(conn)
+        for name, seconds in phases.items():
+            samples.setdefault(name, []).append(seconds)
+        for name, step in _baselines(conn, owner_id, document, rows).items():
+            samples.setdefault(name, []).append(step)
+        print(f"  import run {attempt + 1}/{repeat}: {phases['end to end']:.2f} s", flush=True)
+    empty_decks(conn)
+    results.timings = {name: Timing(values) for name, values in samples.items()}
+    return results
+
+
+def _app_import(app: Flask, owner_id: int, document: bytes, questions: int) -> dict[str, float]:
+    spent = {"parse": 0.0, "render": 0.0}
+    with app.app_context():
+        owner = db.session.get(User, owner_id)
+        with (
+            _stopwatch("parse_document", spent, "parse"),
+            _stopwatch("render_answer", spent, "render"),
+        ):
+            started = time.perf_counter()
+            result = transfer.import_document(owner, document, title="Bench import")
+            total = time.perf_counter() - started
+        if result.added != questions:
+            raise SystemExit(f"The app imported {result.added} questions, not {questions}.")
+        db.session.remove()
+    return {**spent, "insert": total - spent["parse"] - spent["render"], "end to end": total}
+
+
+@contextmanager
+def _stopwatch(name: str, spent: dict[str, float], key: str) -> Iterator[None]:
+    """Time every call of `transfer.<name>` into spent[key] while the block runs."""
+    original: Callable = getattr(transfer, name)
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[key] += time.perf_counter() - started
+
+    setattr(transfer, name, timed)
+    try:
+        yield
+    finally:
+        setattr(transfer, name, original)
+
+
+def _imported_rows(conn: psycopg.Connection) -> list[tuple]:
+    query = "SELECT position, prompt, answer, answer_html, level FROM questions ORDER BY position"
+    return conn.execute(query).fetchall()
+
+
+def _baselines(conn, owner_id: int, document: bytes, rows: list[tuple]) -> dict[str, float]:
+    times = {}
+    started = time.perf_counter()
+    parse_document(document)
+    times["parse only"] = time.perf_counter() - started
+    for name, write in (("psycopg COPY", _copy_rows), ("psycopg executemany", _executemany)):
+        empty_decks(conn)
+        started = time.perf_counter()
+        with conn.transaction():
+            deck_id = conn.execute(NEW_DECK, (owner_id, name, name.replace(" ", "-"))).fetchone()
+            write(conn, deck_id[0], rows)
+        times[name] = time.perf_counter() - started
+    return times
+
+
+def _copy_rows(conn: psycopg.Connection, deck_id: int, rows: list[tuple]) -> None:
+    stamp = now()
+    with conn.cursor() as cursor, cursor.copy(f"COPY questions ({COLUMNS}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row((deck_id, *row, stamp, stamp))
+
+
+def _executemany(conn: psycopg.Connection, deck_id: int, rows: list[tuple]) -> None:
+    stamp = now()
+    insert = f"INSERT INTO questions ({COLUMNS}) VALUES ({', '.join(['%s'] * 8)})"  # noqa: S608
+    with conn.cursor() as cursor:
+        cursor.executemany(insert, [(deck_id, *row, stamp, stamp) for row in rows])
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

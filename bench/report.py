@@ -1,0 +1,271 @@
+"""The benchmark's section of docs/performance.md, between its own markers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+from diagnostics import (
+    CAPPED,
+    COUNT,
+    FIRST_MATCHES,
+    NO_HEADLINE,
+    NORMALISED,
+    PAGE,
+    ROUNDS,
+    SHORT_HEADLINE,
+)
+from import_bench import ImportResults
+from search_bench import APP, APP_COUNT, APP_PAGE, BASE_COUNT, BASE_IDS, SearchResults
+
+START, END = "<!-- bench:decks start -->", "<!-- bench:decks end -->"
+PREAMBLE = """# Performance
+
+Speed and memory targets live in benchmarks, not in tests: `make bench` runs them, each number
+is measured beside a baseline in the same run, and each section below says which command
+produced it. Tests check behaviour only.
+"""
+DIAGNOSTICS = (
+    "*Without `ts_headline`* wraps the page query in `SELECT id FROM (…)`, so PostgreSQL "
+    "skips the unused headline columns. The columns after it are proposals, not the app's "
+    "behaviour: the snippet made from the first 2,000 characters of the answer; the rank "
+    "divided by 1 + log(answer length), which changes the order (long answers no longer come "
+    "first); ranking only the first 2,000 matches, tried where more match, which changes the "
+    "order too; the count stopped after 1,001 rows (the page would say “1,000+”)."
+)
+IMPORT_ROWS = (
+    ("end to end", "**`transfer.import_document`, end to end** (bytes → committed deck)"),
+    ("parse", "↳ parse: `parse_document`, timed inside that run"),
+    ("render", "↳ render: `render_answer` for every answer, timed inside that run"),
+    ("insert", "↳ insert: the rest (deck row, INSERTs of 1,000 rows, commit)"),
+    ("parse only", "baseline: `parse_document` alone"),
+    ("psycopg COPY", "baseline: psycopg COPY of the same rendered rows (**the floor**)"),
+    ("psycopg executemany", "baseline: psycopg `executemany` of the same rows"),
+)
+
+
+def write(path: Path, section: str) -> None:
+    """Replace this benchmark's section of `path`, or add it; other sections stay as they are."""
+    text = path.read_text(encoding="utf-8") if path.exists() else PREAMBLE
+    block = f"{START}\n{section.strip()}\n{END}"
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def section(command: str, started: datetime, elapsed: float, facts: dict[str, str],
+            imports: ImportResults, search: SearchResults) -> str:  # fmt: skip
+    parts = [
+        "## Question bank: import and search on PostgreSQL",
+        f"Measured {started:%Y-%m-%d %H:%M} UTC (the whole run took {elapsed:.0f} s) with:",
+        f"```sh\n{command}\n```",
+        _machine(facts),
+        *_imports(imports),
+        *_search(search),
+        "### Where the time goes",
+        _notes(imports, search),
+        "### Search plans",
+        "`EXPLAIN (ANALYZE, BUFFERS)` of the statements `search_questions` sent, run after the "
+        "timings (with VERBOSE to find the node that computes `ts_headline`):",
+        _plans(search),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _machine(facts: dict[str, str]) -> str:
+    settings = ", ".join(f"{name} {facts[name]}" for name in list(facts)[5:])
+    return (
+        f"Machine: {facts['CPUs']} CPUs ({facts['CPU model']}), {facts['memory']} RAM; "
+        f"Python {facts['Python']}; PostgreSQL {facts['PostgreSQL']} on the same host "
+        f"({settings}). The app runs with its testing settings and its production engine "
+        "options (connection pool with pre-ping)."
+    )
+
+
+def _imports(results: ImportResults) -> list[str]:
+    facts, timings = results.facts, results.timings
+    count = facts.questions
+    floor = timings["psycopg COPY"].median
+    levels = ", ".join(f"{n:,} {level}" for level, n in facts.levels.items())
+    lines = ["| step | median s | min-max s | questions/s | ratio to COPY floor |", _rule(5)]
+    for key, label in IMPORT_ROWS:
+        t = timings[key]
+        lines.append(
+            f"| {label} | {t.median:.2f} | {t.low:.2f}-{t.high:.2f} | "
+            f"{count / t.median:,.0f} | {t.median / floor:.1f} |"
+        )
+    total = timings["end to end"].median
+    shares = ", ".join(
+        f"{key} {timings[key].median / total:.0%}" for key in ("parse", "render", "insert")
+    )
+    return [
+        f"### Import of a {count:,}-question document",
+        f"The document: {results.document_bytes / 1e6:.1f} MB of Markdown in the common layout "
+        f"(a title, five level sections: {levels}; numbered `###` questions; "
+        f"{facts.code_blocks:,} fenced Python blocks, {facts.lists:,} lists, {facts.tables:,} "
+        f"tables, {facts.answer_labels:,} `**Answer:**` labels, {facts.mojibake_lines:,} "
+        f"mojibake lines). Each of the {results.runs} runs starts from empty tables.",
+        "\n".join(lines),
+        f"Share of the end-to-end time: {shares}. Peak memory (RSS) of the benchmark process: "
+        f"{results.peak_rss_before_mb:,.0f} MB before the first import (document in memory), "
+        f"{results.peak_rss_after_mb:,.0f} MB after it.",
+    ]
+
+
+def _search(results: SearchResults) -> list[str]:
+    corpus = results.corpus
+    sizes = "; ".join(f"{name}: {value}" for name, value in results.sizes.items())
+    load = "; ".join(f"{name} {seconds:.1f} s" for name, seconds in results.load.items())
+    return [
+        f"### Search on {len(corpus.rows):,} questions",
+        f"The corpus: {corpus.public_decks} public and {corpus.private_decks} private decks; "
+        "answers of a few sentences drawn from a Zipf-distributed vocabulary of "
+        f"{len(corpus.words.ranked):,} words, a third with a code block, {corpus.long_answers:,} "
+        f"long essays of 8-16 kB. {sizes}. Loading took: {load}.",
+        "Latency in milliseconds, p50 / p95 / p99 over the rounds shown; the visitor is "
+        "anonymous (`viewer=None`), so matches count public decks only; *ratio* is the median "
+        "divided by the median of the bare `SELECT id … LIMIT 20`.",
+        _latency_table(results),
+        "Where the time of `search_questions` goes (medians, ms): the two statements it sends, "
+        "replayed with psycopg, and the rest (SQLAlchemy, the pool's pre-ping, BEGIN and "
+        "ROLLBACK round trips, building the result).",
+        _breakdown_table(results),
+        "What the page and count statements spend their time on, and what a change would "
+        "save: variants derived from the SQL `search_questions` sent, replayed with psycopg "
+        f"(median ms of {ROUNDS} rounds). " + DIAGNOSTICS,
+        _diagnostics_table(results),
+    ]
+
+
+def _latency_table(results: SearchResults) -> str:
+    header = (
+        "| query | sent to `websearch_to_tsquery` | matches | rounds | `search_questions` | ratio "
+        "| bare ids LIMIT 20 | bare count | ratio |"
+    )
+    lines = [header, _rule(9, 2)]
+    for item in results.queries:
+        t = item.timings
+        base = t[BASE_IDS].median
+        lines.append(
+            f"| {item.query.label} | `{item.sent}` | {item.matches:,} | {len(t[APP])} "
+            f"| {_triple(t[APP])} | {t[APP].median / base:.1f} | {_triple(t[BASE_IDS])} "
+            f"| {_triple(t[BASE_COUNT])} | {t[BASE_COUNT].median / base:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def _breakdown_table(results: SearchResults) -> str:
+    lines = ["| query | `search_questions` | its count SQL | its page SQL | rest | count share |"]
+    lines.append(_rule(6))
+    for item in results.queries:
+        t = item.timings
+        total, count, page = t[APP].median, t[APP_COUNT].median, t[APP_PAGE].median
+        rest = total - count - page
+        lines.append(
+            f"| {item.query.label} | {_ms(total)} | {_ms(count)} | {_ms(page)} "
+            f"| {_ms(rest) if rest > 0 else '≈ 0'} | {count / total:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+def _diagnostics_table(results: SearchResults) -> str:
+    header = (
+        "| query | answer text on page 1 | page SQL | without `ts_headline` | `ts_headline` share "
+        "| headline on `left(answer, 2000)` | `ts_rank(…, 1)` | rank first 2,000 matches only "
+        "| count SQL | count capped at 1,001 |"
+    )
+    lines = [header, _rule(10)]
+    for item in results.queries:
+        v = item.variants
+        cells = [_variant(v[name]) for name in (PAGE, NO_HEADLINE)]
+        cells.append(f"{_headline_share(item):.0%}")
+        later = (SHORT_HEADLINE, NORMALISED, FIRST_MATCHES, COUNT, CAPPED)
+        cells += [_variant(v[name]) for name in later]
+        lines.append(
+            f"| {item.query.label} | {item.page_chars / 1000:,.1f} kB | {' | '.join(cells)} |"
+        )
+    return "\n".join(lines)
+
+
+def _variant(timing) -> str:
+    return _ms(timing.median) if timing is not None else "-"
+
+
+def _plans(results: SearchResults) -> str:
+    lines = []
+    for item in results.queries:
+        page, count = item.plans["page"], item.plans["count"]
+        gin = "GIN index used" if page.uses_gin and count.uses_gin else "**GIN index not used**"
+        seq = (
+            f"; sequential scans: {', '.join(sorted(set(page.seq_scans)))}"
+            if page.seq_scans
+            else ""
+        )
+        jit = f"; JIT {page.jit_ms:.0f} ms" if page.jit_ms else ""
+        lines.append(
+            f"- **{item.query.label}**: {gin}{seq}{jit}; page {page.execution_ms:.1f} ms, "
+            f"count {count.execution_ms:.1f} ms; `ts_headline` computed in "
+            f"{page.headline_at}.\n  Page: {page.chain}.\n  Count: {count.chain}."
+        )
+    worst = max(results.queries, key=lambda item: item.plans["page"].execution_ms)
+    lines.append(
+        f"\n<details><summary>Full plans for “{worst.query.label}”</summary>\n\n"
+        f"```\n{worst.plans['page'].text}\n\n{worst.plans['count'].text}\n```\n</details>"
+    )
+    return "\n".join(lines)
+
+
+def _notes(imports: ImportResults, search: SearchResults) -> str:
+    """Facts computed from this run's numbers; the analysis below the section explains them."""
+    t, count = imports.timings, imports.facts.questions
+    total = t["end to end"].median
+    selective = [q for q in search.queries if 0 < q.matches <= len(search.corpus.rows) // 20]
+    headline_ms = sum(_headline_ms(q) for q in selective)
+    text_kb = sum(q.page_chars for q in selective) / 1e3
+    worst = max(search.queries, key=lambda q: q.timings[APP].median)
+    lines = [
+        f"- Import: `render_answer` is {t['render'].median / total:.0%} of the end-to-end time "
+        f"({t['render'].median / count * 1e3:.2f} ms an answer); parsing is "
+        f"{t['parse'].median / total:.0%}; the insert phase takes "
+        f"{t['insert'].median / t['psycopg COPY'].median:.1f} times as long as COPY of the "
+        "same rows.",
+        f"- Search, the {len(selective)} selective queries (at most 5 % of the questions "
+        f"match): `ts_headline` takes {min(map(_headline_share, selective), default=0):.0%}-"
+        f"{max(map(_headline_share, selective), default=0):.0%} of the page statement, about "
+        f"{headline_ms / max(text_kb, 1e-9) * 100:.0f} ms per 100 kB of answer text on the "
+        "page: it reads each answer shown in full, and the unnormalised `ts_rank` puts the "
+        "longest answers first.",
+        f"- Search, the slowest query (“{worst.query.label}”, {worst.matches:,} matches): "
+        f"{_ms(worst.timings[APP].median)} ms, of which the count statement "
+        f"{_ms(worst.timings[APP_COUNT].median)} ms and the page statement (ranking every "
+        f"match) {_ms(worst.timings[APP_PAGE].median)} ms.",
+    ]
+    return "\n".join(lines)
+
+
+def _headline_ms(item) -> float:
+    return max(item.variants[PAGE].median - item.variants[NO_HEADLINE].median, 0) * 1e3
+
+
+def _headline_share(item) -> float:
+    page, bare = item.variants[PAGE].median, item.variants[NO_HEADLINE].median
+    return max(page - bare, 0) / page
+
+
+def _triple(timing) -> str:
+    return " / ".join(_ms(timing.percentile(p)) for p in (50, 95, 99))
+
+
+def _ms(seconds: float) -> str:
+    ms = seconds * 1e3
+    return f"{ms:.2f}" if ms < 10 else f"{ms:.1f}"
+
+
+def _rule(columns: int, text_columns: int = 1) -> str:
+    """A table's rule line: the first columns hold text, the others numbers (right-aligned)."""
+    return "|" + "---|" * text_columns + "---:|" * (columns - text_columns)
