@@ -21,8 +21,8 @@ from prepdeck.extensions import db
 seed_cli = AppGroup("seed", help="Load demonstration data.")
 
 DEMO_USERS = (
-    ("admin@prepdeck.local", "Demo Admin", "admin", "practice-makes-perfect"),
-    ("demo@prepdeck.local", "Demo Candidate", "user", "ready-for-interviews"),
+    ("admin@example.com", "Demo Admin", "admin", "practice-makes-perfect"),
+    ("demo@example.com", "Demo Candidate", "user", "ready-for-interviews"),
 )
 FLASK_DECK_SLUG = "flask-interview-questions"
 

@@ -60,13 +60,13 @@ def test_create_admin_refuses_bad_input_in_one_line(app, runner):
 def test_seed_demo_is_idempotent_and_honours_if_empty(app, runner):
     first = runner.invoke(args=["seed", "demo"])
     assert first.exit_code == 0, first.output
-    assert "Created admin admin@prepdeck.local" in first.output
+    assert "Created admin admin@example.com" in first.output
     second = runner.invoke(args=["seed", "demo"])
     assert "Demo data already present." in second.output
     assert runner.invoke(args=["seed", "demo", "--if-empty"]).output.startswith(
         "Database already has users"
     )
-    assert {u.email for u in all_users(app)} == {"admin@prepdeck.local", "demo@prepdeck.local"}
+    assert {u.email for u in all_users(app)} == {"admin@example.com", "demo@example.com"}
 
 
 def run_flask(*args, env=None, timeout=60):
@@ -107,5 +107,22 @@ def test_db_upgrade_and_seed_from_the_repo_root(tmp_path):
     assert upgraded.returncode == 0, upgraded.stderr
     seeded = run_flask("seed", "demo", "--if-empty", env=env)
     assert seeded.returncode == 0, seeded.stderr
-    assert "Created user demo@prepdeck.local" in seeded.stdout
+    assert "Created user demo@example.com" in seeded.stdout
     assert (tmp_path / "prepdeck.db").exists()
+
+
+def test_demo_accounts_can_sign_in_through_the_form(app, runner, client):
+    from tests.conftest import login
+
+    runner.invoke(args=["seed", "demo"])
+    response = login(client, "demo@example.com", "ready-for-interviews")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def test_create_admin_refuses_an_address_the_sign_in_form_would_refuse(app, runner):
+    result = runner.invoke(
+        args=["users", "create-admin", "ops@prepdeck.local", "--password", "a fine passphrase"]
+    )
+    assert result.exit_code == 1
+    assert "is not a usable email address" in result.output
+    assert all_users(app) == []

@@ -92,7 +92,7 @@ def test_seed_demo_loads_the_public_flask_deck_once(app, runner, client, documen
     assert first.exit_code == 0, first.output
     total = len(document.questions)
     assert f"Loaded the Flask deck: {total} questions (basic " in first.output
-    assert flask_decks(app) == [(FLASK_DECK_SLUG, "public", total, "admin@prepdeck.local")]
+    assert flask_decks(app) == [(FLASK_DECK_SLUG, "public", total, "admin@example.com")]
 
     page = client.get(f"/decks/{FLASK_DECK_SLUG}")
     assert page.status_code == 200
@@ -110,7 +110,7 @@ def test_seed_demo_loads_the_public_flask_deck_once(app, runner, client, documen
     assert second.exit_code == 0, second.output
     assert "Loaded the Flask deck" not in second.output
     assert "Demo data already present." in second.output
-    assert flask_decks(app) == [(FLASK_DECK_SLUG, "public", total, "admin@prepdeck.local")]
+    assert flask_decks(app) == [(FLASK_DECK_SLUG, "public", total, "admin@example.com")]
 
 
 def test_if_empty_still_leaves_a_seeded_database_alone(app, runner):

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -32,6 +33,14 @@ class Unconfirmed(Forbidden):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def require_valid_email(email: str) -> None:
+    """The same rule as the sign-in form's, so every account made can also sign in."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise Invalid(f"{email} is not a usable email address: {error}") from None
 
 
 def password_problems(password: str, *, email: str = "", display_name: str = "") -> list[str]:
@@ -135,6 +144,7 @@ def create_user(
 ) -> User:
     """Create an account directly (CLI, seed data). Raises Conflict if the email is taken."""
     email = normalise_email(email)
+    require_valid_email(email)
     display_name = display_name.strip() or email.split("@")[0]
     require_known_role(role)
     _require_good_password(password, email, display_name)
