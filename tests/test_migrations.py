@@ -25,3 +25,24 @@ def test_upgrade_from_empty_matches_models_and_downgrades(tmp_path):
         downgrade(revision="base")
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         db.engine.dispose()
+
+
+def test_search_works_on_sqlite_whatever_database_the_suite_uses(tmp_path):
+    """CI runs the suite on PostgreSQL; this keeps the SQLite (FTS5) search path covered there."""
+    from prepdeck.decks import questions, search, services
+    from tests.factories import UserFactory
+
+    app = make_app(f"sqlite:///{tmp_path / 'search.db'}")
+    with app.app_context():
+        upgrade()
+        owner = UserFactory()
+        deck = services.create_deck(owner, "Workers", "", "public")
+        questions.add_question(
+            deck, owner, "How do workers start?", "Run the zookeeperish supervisor."
+        )
+        questions.add_question(deck, owner, "Unrelated?", "Nothing to see.")
+        page = search.search_questions(None, "zookeeperish")
+        assert [hit.prompt_html for hit in page.items] == ["How do workers start?"]
+        assert "<mark>zookeeperish</mark>" in page.items[0].snippet_html
+        db.session.remove()
+        db.engine.dispose()
