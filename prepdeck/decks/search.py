@@ -68,68 +68,47 @@ def _capped_count(matches: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
 
 
+def _page(matches: sa.Select, prompt_hl, snippet, order: tuple, page: int, per_page: int):
+    """The capped count of `matches` and one page of hits, both from the same joins."""
+    rows = db.session.execute(
+        matches.with_only_columns(
+            Question.id, Question.level, Deck.slug, Deck.title,
+            prompt_hl.label("prompt_hl"), snippet.label("snip"),
+        )
+        .order_by(*order, Question.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()  # fmt: skip
+    return _capped_count(matches), rows
+
+
 def _postgres(viewer, text: str, page: int, per_page: int):
     tsquery = sa.func.websearch_to_tsquery("english", text)
     vector = sa.literal_column("questions.search_vector")
     options = f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=25, MinWords=8"
-    base = (
+    matches = (
         sa.select(Question.id)
         .join(Deck, Deck.id == Question.deck_id)
         .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
     )
-    total = _capped_count(base)
+    prompt_hl = sa.func.ts_headline("english", Question.prompt, tsquery, "HighlightAll=true")
     answer_start = sa.func.left(Question.answer, SNIPPET_SOURCE)
-    rows = db.session.execute(
-        sa.select(
-            Question.id,
-            Question.level,
-            Deck.slug,
-            Deck.title,
-            sa.func.ts_headline("english", Question.prompt, tsquery, "HighlightAll=true").label(
-                "prompt_hl"
-            ),
-            sa.func.ts_headline("english", answer_start, tsquery, options).label("snip"),
-        )
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
-        .order_by(sa.func.ts_rank(vector, tsquery).desc(), Question.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return total, rows
+    snippet = sa.func.ts_headline("english", answer_start, tsquery, options)
+    order = (sa.func.ts_rank(vector, tsquery).desc(),)
+    return _page(matches, prompt_hl, snippet, order, page, per_page)
 
 
 def _sqlite(viewer, words: list[str], page: int, per_page: int):
     # Each word quoted (FTS5 syntax characters lose their meaning), all of them required.
     match = " ".join('"' + w.replace('"', "") + '"' for w in words)
     fts = sa.table("questions_fts", sa.column("rowid"), sa.column("rank"))
-    matched = sa.text("questions_fts MATCH :match").bindparams(match=match)
-    base = (
+    matches = (
         sa.select(Question.id)
         .join(fts, fts.c.rowid == Question.id)
         .join(Deck, Deck.id == Question.deck_id)
-        .where(matched, visible_decks_clause(viewer))
+        .where(sa.text("questions_fts MATCH :match").bindparams(match=match))
+        .where(visible_decks_clause(viewer))
     )
-    total = _capped_count(base)
-    rows = db.session.execute(
-        sa.select(
-            Question.id,
-            Question.level,
-            Deck.slug,
-            Deck.title,
-            sa.literal_column(f"highlight(questions_fts, 0, '{START}', '{STOP}')").label(
-                "prompt_hl"
-            ),
-            sa.literal_column(f"snippet(questions_fts, 1, '{START}', '{STOP}', '…', 24)").label(
-                "snip"
-            ),
-        )
-        .select_from(Question)
-        .join(fts, fts.c.rowid == Question.id)
-        .join(Deck, Deck.id == Question.deck_id)
-        .where(matched, visible_decks_clause(viewer))
-        .order_by(fts.c.rank, Question.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return total, rows
+    prompt_hl = sa.literal_column(f"highlight(questions_fts, 0, '{START}', '{STOP}')")
+    snippet = sa.literal_column(f"snippet(questions_fts, 1, '{START}', '{STOP}', '…', 24)")
+    return _page(matches, prompt_hl, snippet, (fts.c.rank,), page, per_page)
