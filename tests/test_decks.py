@@ -227,3 +227,27 @@ def test_search_counts_stop_at_a_thousand(app, client, user, monkeypatch):
         page = search.search_questions(None, "lanterns", per_page=2)
     assert page.total == 4  # "more than the cap", without counting every match
     assert len(page.items) == 2
+
+
+def test_a_large_deck_is_exported_by_a_background_job(app, client, user, monkeypatch):
+    from prepdeck.decks import exports
+
+    monkeypatch.setattr(exports, "SYNC_LIMIT", 2)
+    slug = make_deck(app, user.id, title="Large deck")
+    for n in range(3):
+        add(app, slug, f"Question {n}?", f"Answer {n}.", level="basic")
+    anonymous = client.get(f"/decks/{slug}/export.md")
+    assert anonymous.status_code == 302 and "/login" in anonymous.location
+    login(client, user.email)
+    started = client.get(f"/decks/{slug}/export.md")
+    assert started.status_code == 302 and "/exports/" in started.location
+    status = client.get(started.location, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'data-state="succeeded"' in status
+    download = client.get(f"{started.location}/download")
+    assert download.status_code == 200
+    assert f'filename="{slug}.md"' in download.headers["Content-Disposition"]
+    assert "Question 2?" in download.get_data(as_text=True)
+    stranger = make_person(app, email="stranger@example.com")
+    other = app.test_client()
+    login(other, stranger.email)
+    assert other.get(f"{started.location}/download").status_code == 404

@@ -126,3 +126,28 @@ class ImportJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     deck = relationship("Deck")
+
+
+class ExportJob(db.Model):
+    """A large deck written to a file by a background worker, kept for its owner to download."""
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state IN ('queued', 'running', 'succeeded', 'failed')", name="state_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    deck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decks.id", ondelete="SET NULL"))
+    fmt: Mapped[str] = mapped_column(sa.String(10))
+    state: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    mimetype: Mapped[str] = mapped_column(sa.String(100), default="")
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    deck = relationship("Deck")

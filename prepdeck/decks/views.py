@@ -10,7 +10,7 @@ from prepdeck.core.errors import Conflict, DomainError, Invalid
 from prepdeck.core.forms import ActionForm, show_error
 from prepdeck.core.markdown import highlight_css
 from prepdeck.decks import cache as deck_cache
-from prepdeck.decks import imports, questions, search, services, transfer
+from prepdeck.decks import exports, imports, questions, search, services, transfer
 from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm
 from prepdeck.decks.models import LEVELS
 from prepdeck.extensions import cache
@@ -256,7 +256,35 @@ def export_deck(slug: str, fmt: str):
     deck = services.get_deck(slug, _viewer())
     if fmt not in transfer.FORMATS:
         abort(404)
+    if exports.needs_job(deck):
+        if not current_user.is_authenticated:
+            flash("This deck is large: sign in and it will be prepared for you to download.")
+            return redirect(url_for("accounts.login", next=request.path))
+        job = exports.start(deck, current_account(), fmt)
+        return redirect(url_for("decks.export_job", job_id=job.id))
     content, mimetype, filename = transfer.export_deck(deck, fmt)
+    return _download(content, mimetype, filename)
+
+
+@bp.get("/exports/<int:job_id>")
+@login_required
+def export_job(job_id: int):
+    job = exports.get_job(job_id, current_account())
+    if request.headers.get("HX-Request"):
+        return render_template("decks/_export_status.html", job=job)
+    return render_template("decks/export_job.html", job=job)
+
+
+@bp.get("/exports/<int:job_id>/download")
+@login_required
+def export_download(job_id: int):
+    job = exports.get_job(job_id, current_account())
+    if job.state != "succeeded":
+        abort(404)
+    return _download(job.content, job.mimetype, job.filename)
+
+
+def _download(content: bytes, mimetype: str, filename: str) -> Response:
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

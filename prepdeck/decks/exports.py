@@ -1,0 +1,57 @@
+"""Exports: small decks are written during the request, large ones by a background worker."""
+
+from __future__ import annotations
+
+from prepdeck.accounts.models import User
+from prepdeck.celery_app import enqueue
+from prepdeck.core.errors import NotFound
+from prepdeck.core.models import utcnow
+from prepdeck.decks.models import Deck, ExportJob
+from prepdeck.decks.transfer import FORMATS, export_deck
+from prepdeck.extensions import db
+
+SYNC_LIMIT = 2_000  # questions written while the person waits; more go to a worker
+UNEXPECTED = "Something went wrong on our side while exporting. Please try again."
+
+
+def needs_job(deck: Deck) -> bool:
+    return deck.question_count > SYNC_LIMIT
+
+
+def start(deck: Deck, owner: User, fmt: str) -> ExportJob:
+    if fmt not in FORMATS:
+        raise NotFound("There is no such export format.")
+    job = ExportJob(owner_id=owner.id, deck_id=deck.id, fmt=fmt, state="queued")
+    db.session.add(job)
+    db.session.commit()
+    enqueue("decks.run_export", job.id)
+    return job
+
+
+def get_job(job_id: int, viewer: User) -> ExportJob:
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.owner_id != viewer.id:
+        raise NotFound("There is no such export.")
+    return job
+
+
+def run(job_id: int) -> str:
+    """The worker's side; running it again after success changes nothing."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.state in ("succeeded", "failed"):
+        return job.state if job else "missing"
+    if job.deck is None:
+        job.state, job.error, job.finished_at = "failed", "The deck was deleted.", utcnow()
+        db.session.commit()
+        return "failed"
+    try:
+        content, mimetype, filename = export_deck(job.deck, job.fmt)
+    except Exception:
+        db.session.rollback()
+        job.state, job.error, job.finished_at = "failed", UNEXPECTED, utcnow()
+        db.session.commit()
+        raise
+    job.content, job.mimetype, job.filename = content, mimetype, filename
+    job.state, job.finished_at = "succeeded", utcnow()
+    db.session.commit()
+    return "succeeded"
