@@ -44,7 +44,7 @@ control_socket_disable = True
 
 # The heartbeat file is touched constantly; on a container's overlay filesystem that can stall.
 # /dev/shm is memory-backed and private to the container (or host), hence the noqa.
-SHARED_MEMORY = "/dev/shm"  # noqa: S108
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 - see above
 if os.path.isdir(SHARED_MEMORY):
     worker_tmp_dir = SHARED_MEMORY
 

@@ -31,7 +31,7 @@ def variants(count_sql: str, page_sql: str) -> dict[str, str | None]:
     candidates = None
     if tsquery:
         where = f"search_vector @@ {tsquery.group(0)}"
-        subquery = f"SELECT * FROM questions WHERE {where} LIMIT {CANDIDATES}"  # noqa: S608
+        subquery = f"SELECT * FROM questions WHERE {where} LIMIT {CANDIDATES}"  # noqa: S608 - app SQL
         candidates = f"FROM ({subquery}) AS questions JOIN"
     answer, short_answer = ", questions.answer,", ", left(questions.answer, 2000),"
     return {

@@ -136,7 +136,7 @@ def _copy_rows(conn: psycopg.Connection, deck_id: int, rows: list[tuple]) -> Non
 
 def _executemany(conn: psycopg.Connection, deck_id: int, rows: list[tuple]) -> None:
     stamp = now()
-    insert = f"INSERT INTO questions ({COLUMNS}) VALUES ({', '.join(['%s'] * 8)})"  # noqa: S608
+    insert = f"INSERT INTO questions ({COLUMNS}) VALUES ({', '.join(['%s'] * 8)})"  # noqa: S608 - constants
     with conn.cursor() as cursor:
         cursor.executemany(insert, [(deck_id, *row, stamp, stamp) for row in rows])
 

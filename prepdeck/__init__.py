@@ -118,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
         app.register_blueprint(blueprint)
     import prepdeck.core.tasks
-    import prepdeck.decks.tasks  # noqa: F401
+    import prepdeck.decks.tasks  # noqa: F401 - registers the jobs
 
 
 def _register_commands(app: Flask) -> None:

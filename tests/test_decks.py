@@ -251,3 +251,16 @@ def test_a_large_deck_is_exported_by_a_background_job(app, client, user, monkeyp
     other = app.test_client()
     login(other, stranger.email)
     assert other.get(f"{started.location}/download").status_code == 404
+
+
+def test_edit_a_question_and_bad_tags_stay_next_to_the_field(app, client, user):
+    slug = make_deck(app, user.id)
+    question_id = add(app, slug, "Old prompt?", "Old answer.")
+    login(client, user.email)
+    path = f"/decks/{slug}/questions/{question_id}/edit"
+    bad = post_form(client, path, {"prompt": "New?", "answer": "", "level": "", "tags": "ok, b@d"})
+    assert bad.status_code == 200 and "Tags are short words" in bad.get_data(as_text=True)
+    assert positions(app, slug) == ["Old prompt?"]
+    good = post_form(client, path, {"prompt": "New prompt?", "answer": "x", "level": "expert"})
+    assert good.status_code == 302
+    assert positions(app, slug) == ["New prompt?"]

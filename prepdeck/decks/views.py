@@ -109,18 +109,10 @@ def delete_deck(slug: str):
 def new_question(slug: str):
     deck = services.get_deck_for_edit(slug, current_account())
     form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            tags = questions.parse_tags(form.tags.data or "")
-            question = questions.add_question(
-                deck, current_account(), form.prompt.data, form.answer.data or "",
-                form.level.data, tags,
-            )  # fmt: skip
-        except Invalid as error:
-            show_error(form, error)
-        else:
-            flash("Question added.", "success")
-            return redirect(url_for("decks.question", slug=slug, question_id=question.id))
+    saved = _save_question(form, lambda *fields: questions.add_question(deck, *fields))
+    if saved is not None:
+        flash("Question added.", "success")
+        return redirect(url_for("decks.question", slug=slug, question_id=saved.id))
     return render_template("decks/question_form.html", form=form, deck=deck, question=None)
 
 
@@ -141,19 +133,24 @@ def edit_question(slug: str, question_id: int):
     deck = services.get_deck_for_edit(slug, current_account())
     item = questions.get_question(deck, question_id)
     form = QuestionForm(obj=item, data={"tags": ", ".join(item.tags), "level": item.level or ""})
-    if form.validate_on_submit():
-        try:
-            tags = questions.parse_tags(form.tags.data or "")
-            questions.update_question(
-                item, current_account(), form.prompt.data, form.answer.data or "",
-                form.level.data, tags,
-            )  # fmt: skip
-        except Invalid as error:
-            show_error(form, error)
-        else:
-            flash("Question saved.", "success")
-            return redirect(url_for("decks.question", slug=slug, question_id=item.id))
+    if _save_question(form, lambda *fields: questions.update_question(item, *fields)):
+        flash("Question saved.", "success")
+        return redirect(url_for("decks.question", slug=slug, question_id=item.id))
     return render_template("decks/question_form.html", form=form, deck=deck, question=item)
+
+
+def _save_question(form: QuestionForm, save):
+    """Validate the form and hand its fields to `save`; errors go next to the fields."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        tags = questions.parse_tags(form.tags.data or "")
+        return save(
+            current_account(), form.prompt.data, form.answer.data or "", form.level.data, tags
+        )
+    except Invalid as error:
+        show_error(form, error)
+        return None
 
 
 @bp.post("/decks/<slug>/questions/<int:question_id>/delete")
