@@ -109,6 +109,9 @@ def _warn_about_single_process_stores(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from prepdeck.core.urls import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     from prepdeck.accounts.views import bp as accounts_bp
     from prepdeck.admin.views import bp as admin_bp
     from prepdeck.core.health import bp as health_bp
@@ -117,8 +120,18 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
         app.register_blueprint(blueprint)
+    _register_api(app)
+    import prepdeck.accounts.tasks
     import prepdeck.core.tasks
     import prepdeck.decks.tasks  # noqa: F401 - registers the jobs
+
+
+def _register_api(app: Flask) -> None:
+    from prepdeck.accounts import api as accounts_api
+    from prepdeck.core.api import init_api
+    from prepdeck.decks import api as decks_api
+
+    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers])
 
 
 def _register_commands(app: Flask) -> None:

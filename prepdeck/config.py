@@ -106,6 +106,7 @@ class BaseConfig:
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
         self.HSTS_SECONDS = 0
         self._configure_cache_and_limits()
+        self._configure_api()
         self._configure_celery()
 
     def _configure_cache_and_limits(self) -> None:
@@ -126,6 +127,24 @@ class BaseConfig:
         self.RATELIMIT_HEADERS_ENABLED = True
         # A Redis outage must not turn every limited page into a 500: log and let it through.
         self.RATELIMIT_SWALLOW_ERRORS = True
+
+    def _configure_api(self) -> None:
+        self.API_TITLE = "Prepdeck API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        # Tokens are signed with SECRET_KEY unless a key of their own is given; only this one
+        # algorithm is accepted when they come back (never "none", never another family).
+        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
+        self.JWT_ALGORITHM = "HS256"
+        self.JWT_DECODE_ALGORITHMS = ["HS256"]
+        self.JWT_TOKEN_LOCATION = ["headers"]
+        self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15))
+        self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=env_int("JWT_REFRESH_DAYS", 30))
+        self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+        origins = os.environ.get("CORS_ORIGINS", "")
+        self.CORS_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
 
     def _configure_celery(self) -> None:
         broker = os.environ.get("CELERY_BROKER_URL") or self.REDIS_URL or "filesystem://"
@@ -164,6 +183,10 @@ class BaseConfig:
             "beat_schedule": {
                 "prune-task-records": {"task": "core.prune_task_records", "schedule": 3600.0},
                 "requeue-mail": {"task": "core.requeue_mail", "schedule": 300.0},
+                "prune-revoked-tokens": {
+                    "task": "accounts.prune_revoked_tokens",
+                    "schedule": 3600.0,
+                },
             },
         }
 
@@ -189,10 +212,11 @@ class TestingConfig(BaseConfig):
 
     def __init__(self, instance_path: str) -> None:
         super().__init__(instance_path)
-        self.SECRET_KEY = "testing-secret-key"  # noqa: S105 - test-only value
+        self.SECRET_KEY = "testing-secret-key-that-is-long-enough"  # noqa: S105 - test-only
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
         )
+        self.JWT_SECRET_KEY = None
         self.BCRYPT_LOG_ROUNDS = 4
         self.CACHE_TYPE = "SimpleCache"
         self.RATELIMIT_STORAGE_URI = "memory://"
@@ -225,6 +249,8 @@ class ProductionConfig(BaseConfig):
             )
         if len(self.SECRET_KEY) < 32:
             raise ConfigurationError("SECRET_KEY is too short: use at least 32 characters")
+        if self.JWT_SECRET_KEY is not None and len(self.JWT_SECRET_KEY) < 32:
+            raise ConfigurationError("JWT_SECRET_KEY is too short: use at least 32 characters")
 
 
 CONFIGS = {

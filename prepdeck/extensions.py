@@ -2,6 +2,7 @@
 
 from flask_bcrypt import Bcrypt
 from flask_caching import Cache
+from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,4 @@ csrf = CSRFProtect()
 bcrypt = Bcrypt()
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
+jwt = JWTManager()

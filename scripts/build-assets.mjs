@@ -11,6 +11,8 @@ const files = {
   "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
   "socket.io/socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
   "chartjs/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+  "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+  "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
 };
 
 for (const [target, source] of Object.entries(files)) {

@@ -48,19 +48,19 @@ def users():
     )
 
 
-@bp.post("/users/<int:user_id>/disable")
+@bp.post("/users/<id:user_id>/disable")
 @admin_required
 def disable_user(user_id: int):
     return _user_action(lambda: services.set_disabled(current_account(), user_id, True), "disabled")
 
 
-@bp.post("/users/<int:user_id>/enable")
+@bp.post("/users/<id:user_id>/enable")
 @admin_required
 def enable_user(user_id: int):
     return _user_action(lambda: services.set_disabled(current_account(), user_id, False), "enabled")
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 @admin_required
 def change_role(user_id: int):
     role = request.form.get("role", "")
@@ -97,7 +97,7 @@ def outbox():
     return render_template("admin/outbox.html", messages=mail.recent_messages(100))
 
 
-@bp.get("/outbox/<int:message_id>")
+@bp.get("/outbox/<id:message_id>")
 @admin_required
 def outbox_message(message_id: int):
     message = mail.get_message(message_id)

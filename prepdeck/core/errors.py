@@ -25,6 +25,11 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
@@ -47,6 +52,11 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = max(1, int(retry_after))
+
+
+class Unavailable(DomainError):
+    status = 503
+    code = "unavailable"
 
 
 HTTP_CODES = {
@@ -88,7 +98,11 @@ def error_response(status: int, code: str, message: str, details=None, headers=N
 
 def handle_domain_error(error: DomainError):
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
-    return error_response(error.status, error.code, error.message, error.details, headers)
+    if isinstance(error, Unauthorized):
+        headers["WWW-Authenticate"] = "Bearer"
+    # Services name a field with no words of its own; a program reading JSON gets the message.
+    details = {field: msgs or [error.message] for field, msgs in (error.details or {}).items()}
+    return error_response(error.status, error.code, error.message, details, headers)
 
 
 def handle_csrf_error(error: CSRFError):
@@ -108,10 +122,31 @@ def handle_rate_limit(error: RateLimitExceeded):
 
 def handle_http_error(error: HTTPException):
     status = error.code or 500
-    response = error_response(status, HTTP_CODES.get(status, "http_error"), error.description)
+    details = _validation_messages(error)
+    message = error.description
+    if details and status == 422:
+        message = "Some fields are missing or not valid."
+    elif details and status == 400:
+        message = "The request body is not valid JSON."
+    response = error_response(status, HTTP_CODES.get(status, "http_error"), message, details)
     if status == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+def _validation_messages(error: HTTPException) -> dict | None:
+    """Field messages that webargs (the API's argument parser) attaches to a 400 or 422,
+    flattened from {location: {field: [...]}} to {field: [...]}."""
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if not isinstance(messages, dict):
+        return None
+    flat: dict = {}
+    for location, found in messages.items():
+        if isinstance(found, dict):
+            flat.update(found)
+        else:  # a message about the whole body, e.g. JSON that does not parse
+            flat[location] = found
+    return flat or None
 
 
 def handle_server_error(error: InternalServerError):

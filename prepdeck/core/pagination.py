@@ -37,3 +37,22 @@ def paginate(query: sa.Select, page: int, per_page: int = 20) -> Page:
     )
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+@dataclass
+class Slice:
+    """One keyset page: the items after a key, and the key to continue from (None at the end)."""
+
+    items: list[Any]
+    next_key: Any
+
+
+def keyset_page(query: sa.Select, key: sa.ColumnElement, after: Any, limit: int) -> Slice:
+    """Items of `query` ordered by the unique column `key`, starting after the value `after`.
+    Unlike an offset, the key still points at the same place after rows are added."""
+    if after is not None:
+        query = query.where(key > after)
+    items = list(db.session.scalars(query.order_by(key).limit(limit + 1)))
+    more = len(items) > limit
+    items = items[:limit]
+    return Slice(items=items, next_key=getattr(items[-1], key.key) if more else None)

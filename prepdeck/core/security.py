@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
+from prepdeck.core.errors import error_response
+
 CSP = {
     "default-src": "'self'",
     "img-src": "'self' data:",
@@ -27,8 +29,32 @@ def content_security_policy() -> str:
     return "; ".join(f"{directive} {value}" for directive, value in CSP.items())
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_characters():
+    """No honest text holds U+0000, and PostgreSQL cannot store it: refuse it up front as a
+    400 instead of failing deep inside a query."""
+    parts = [request.path, list(request.args.items(multi=True))]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        parts.append(list(request.form.items(multi=True)))
+    elif request.is_json:
+        parts.append(request.get_json(silent=True))
+    if _holds_nul(parts):
+        return error_response(400, "bad_request", "Text may not contain the NUL character.")
+    return None
+
+
 def init_security_headers(app: Flask) -> None:
     policy = content_security_policy()
+    app.before_request(refuse_nul_characters)
 
     @app.after_request
     def set_security_headers(response):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -24,3 +25,14 @@ def safe_redirect_target(target: str | None, fallback: str) -> str:
         if not parts.scheme and not parts.netloc:
             return target
     return fallback
+
+
+MAX_ID = 2**31 - 1  # ids and positions are 32-bit integers in the database
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a positive database id. Larger numbers are 404 here, rather than an
+    overflow in the database driver."""
+
+    def __init__(self, url_map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from prepdeck.accounts.models import User
 from prepdeck.core.errors import Invalid, NotFound
 from prepdeck.core.markdown import render_answer
 from prepdeck.core.models import utcnow
+from prepdeck.core.pagination import Slice, keyset_page
 from prepdeck.decks import cache as deck_cache
-from prepdeck.decks.models import LEVELS, Deck, Question
-from prepdeck.decks.services import require_editor
+from prepdeck.decks import search
+from prepdeck.decks.models import LEVELS, Deck, Question, QuestionTag
+from prepdeck.decks.services import can_view, require_editor
 from prepdeck.extensions import db
 
 MAX_PROMPT = 2_000
@@ -30,6 +33,31 @@ def deck_questions(deck: Deck, level: str = "") -> list[Question]:
     return list(db.session.scalars(query.order_by(Question.position)))
 
 
+def question_slice(
+    deck: Deck, *, level: str = "", tag: str = "", text: str = "", after=None, limit: int = 20
+) -> Slice:
+    """The deck's questions in order, optionally of one level ("none": unlevelled), one tag,
+    or matching search words; a page of them after the position `after`."""
+    query = sa.select(Question).where(Question.deck_id == deck.id)
+    if level == "none":
+        query = query.where(Question.level.is_(None))
+    elif level:
+        if level not in LEVELS:
+            raise Invalid(
+                f"Level must be one of {', '.join(LEVELS)} or none.", details={"level": []}
+            )
+        query = query.where(Question.level == level)
+    if tag:
+        query = query.where(
+            sa.exists().where(
+                QuestionTag.question_id == Question.id, QuestionTag.tag == tag.lower()
+            )
+        )
+    if text:
+        query = query.where(search.matching(text))
+    return keyset_page(query, Question.position, after, limit)
+
+
 def group_by_level(items: list[Question]) -> list[tuple[str | None, list[Question]]]:
     """Questions under their level, levels from basic to scenario, unlevelled last."""
     groups: dict[str | None, list[Question]] = {level: [] for level in (*LEVELS, None)}
@@ -45,6 +73,16 @@ def get_question(deck: Deck, question_id: int) -> Question:
     return question
 
 
+def get_readable_question(question_id: int, viewer) -> Question:
+    """A question by its id, if its deck is readable to the viewer."""
+    question = db.session.scalar(
+        sa.select(Question).options(joinedload(Question.deck)).where(Question.id == question_id)
+    )
+    if question is None or not can_view(question.deck, viewer):
+        raise NotFound("There is no such question.")
+    return question
+
+
 def neighbours(question: Question) -> tuple[Question | None, Question | None]:
     base = sa.select(Question).where(Question.deck_id == question.deck_id)
     before = db.session.scalar(
@@ -57,7 +95,12 @@ def neighbours(question: Question) -> tuple[Question | None, Question | None]:
 
 
 def parse_tags(text: str) -> list[str]:
-    tags = sorted({t.strip().lower().lstrip("#") for t in re.split(r"[,\s]+", text) if t.strip()})
+    """Tags typed as text: separated by commas or spaces, with or without a #."""
+    return clean_tags(re.split(r"[,\s]+", text))
+
+
+def clean_tags(names) -> list[str]:
+    tags = sorted({t.strip().lower().lstrip("#") for t in names if t.strip()})
     bad = [t for t in tags if not _TAG_OK.match(t)]
     if bad:
         raise Invalid(
@@ -105,7 +148,7 @@ def add_question(
         answer_html=render_answer(answer),
         level=level,
     )
-    question.tags = list(tags)
+    question.tags = clean_tags(tags)
     db.session.add(question)
     _touched(deck)
     return question
@@ -119,7 +162,7 @@ def update_question(
     if answer != question.answer:
         question.answer_html = render_answer(answer)
     question.prompt, question.answer, question.level = prompt, answer, level
-    question.tags = list(tags)
+    question.tags = clean_tags(tags)
     _touched(question.deck)
     return question
 
@@ -148,6 +191,25 @@ def move_question(question: Question, actor: User, direction: str) -> Question:
     other.position = mine
     db.session.flush()
     question.position = theirs
+    _touched(question.deck)
+    return question
+
+
+def move_question_to(question: Question, actor: User, position: int) -> Question:
+    """Put a question at `position` (1 is first; past the end means last), shifting the
+    questions in between by one."""
+    require_editor(question.deck, actor)
+    last = _next_position(question.deck_id) - 1
+    target, old = min(max(1, position), last), question.position
+    if target == old:
+        return question
+    question.position = 0  # parked: positions start at 1 and _shift flips only negatives
+    db.session.flush()
+    if target > old:
+        _shift(question.deck_id, Question.position.between(old + 1, target), -1)
+    else:
+        _shift(question.deck_id, Question.position.between(target, old - 1), +1)
+    question.position = target
     _touched(question.deck)
     return question
 

@@ -43,23 +43,51 @@ def highlight(text: str) -> Markup:
     return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S704
 
 
-def search_questions(viewer, query: str, page: int = 1, per_page: int = 20) -> Page:
+def _words(query: str) -> list[str]:
     words = _WORD.findall(query)[:20]
     if not words:
         raise Invalid("Type a word or two to search for.", details={"q": []})
     if len(query) > MAX_QUERY:
         raise Invalid(f"Keep the search under {MAX_QUERY} characters.", details={"q": []})
+    return words
+
+
+def search_questions(viewer, query: str, page: int = 1, per_page: int = 20) -> Page:
     page = max(1, page)
+    hits, total = search_slice(viewer, query, (page - 1) * per_page, per_page)
+    return Page(items=hits, page=page, per_page=per_page, total=total)
+
+
+def search_slice(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+    """`limit` hits from `offset` in rank order, and the number of matches up to the cap."""
+    words = _words(query)
     if db.engine.dialect.name == "postgresql":
         # websearch_to_tsquery never fails and understands "quoted phrases", -word and or.
-        total, rows = _postgres(viewer, query.strip(), page, per_page)
+        total, rows = _postgres(viewer, query.strip(), offset, limit)
     else:
-        total, rows = _sqlite(viewer, words, page, per_page)
+        total, rows = _sqlite(viewer, words, offset, limit)
     hits = [
         Hit(row.id, row.slug, row.title, row.level, highlight(row.prompt_hl), highlight(row.snip))
         for row in rows
     ]
-    return Page(items=hits, page=page, per_page=per_page, total=total)
+    return hits, total
+
+
+def matching(query: str) -> sa.ColumnElement[bool]:
+    """A condition on Question: it matches the search words (for filtering one deck)."""
+    words = _words(query)
+    if db.engine.dialect.name == "postgresql":
+        tsquery = sa.func.websearch_to_tsquery("english", query.strip())
+        return sa.literal_column("questions.search_vector").op("@@")(tsquery)
+    fts = sa.select(sa.literal_column("rowid")).select_from(sa.table("questions_fts"))
+    return Question.id.in_(
+        fts.where(sa.text("questions_fts MATCH :match").bindparams(match=_fts_match(words)))
+    )
+
+
+def _fts_match(words: list[str]) -> str:
+    # Each word quoted (FTS5 syntax characters lose their meaning), all of them required.
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
 
 
 def _capped_count(matches: sa.Select) -> int:
@@ -68,7 +96,7 @@ def _capped_count(matches: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
 
 
-def _page(matches: sa.Select, prompt_hl, snippet, order: tuple, page: int, per_page: int):
+def _page(matches: sa.Select, prompt_hl, snippet, order: tuple, offset: int, limit: int):
     """The capped count of `matches` and one page of hits, both from the same joins."""
     rows = db.session.execute(
         matches.with_only_columns(
@@ -76,13 +104,13 @@ def _page(matches: sa.Select, prompt_hl, snippet, order: tuple, page: int, per_p
             prompt_hl.label("prompt_hl"), snippet.label("snip"),
         )
         .order_by(*order, Question.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .limit(limit)
+        .offset(offset)
     ).all()  # fmt: skip
     return _capped_count(matches), rows
 
 
-def _postgres(viewer, text: str, page: int, per_page: int):
+def _postgres(viewer, text: str, offset: int, limit: int):
     tsquery = sa.func.websearch_to_tsquery("english", text)
     vector = sa.literal_column("questions.search_vector")
     options = f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=25, MinWords=8"
@@ -95,12 +123,11 @@ def _postgres(viewer, text: str, page: int, per_page: int):
     answer_start = sa.func.left(Question.answer, SNIPPET_SOURCE)
     snippet = sa.func.ts_headline("english", answer_start, tsquery, options)
     order = (sa.func.ts_rank(vector, tsquery).desc(),)
-    return _page(matches, prompt_hl, snippet, order, page, per_page)
+    return _page(matches, prompt_hl, snippet, order, offset, limit)
 
 
-def _sqlite(viewer, words: list[str], page: int, per_page: int):
-    # Each word quoted (FTS5 syntax characters lose their meaning), all of them required.
-    match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+def _sqlite(viewer, words: list[str], offset: int, limit: int):
+    match = _fts_match(words)
     fts = sa.table("questions_fts", sa.column("rowid"), sa.column("rank"))
     matches = (
         sa.select(Question.id)
@@ -111,4 +138,4 @@ def _sqlite(viewer, words: list[str], page: int, per_page: int):
     )
     prompt_hl = sa.literal_column(f"highlight(questions_fts, 0, '{START}', '{STOP}')")
     snippet = sa.literal_column(f"snippet(questions_fts, 1, '{START}', '{STOP}', '…', 24)")
-    return _page(matches, prompt_hl, snippet, (fts.c.rank,), page, per_page)
+    return _page(matches, prompt_hl, snippet, (fts.c.rank,), offset, limit)

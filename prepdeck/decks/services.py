@@ -8,8 +8,8 @@ import unicodedata
 import sqlalchemy as sa
 
 from prepdeck.accounts.models import User
-from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
-from prepdeck.core.pagination import Page, paginate
+from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from prepdeck.core.pagination import Page, Slice, keyset_page, paginate
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks.models import LEVELS, VISIBILITIES, Deck, Question, QuestionTag
 from prepdeck.extensions import db
@@ -46,11 +46,25 @@ def find_deck(slug: str) -> Deck:
     return deck
 
 
-def get_deck(slug: str, viewer=None) -> Deck:
-    """The deck for reading; a private deck is 'not found' to everyone but its owner and admins."""
-    deck = db.session.scalar(sa.select(Deck).where(Deck.slug == slug))
+def _readable(deck: Deck | None, viewer) -> Deck:
+    """A private deck is 'not found' to everyone but its owner and admins."""
     if deck is None or not can_view(deck, _viewer(viewer)):
         raise NotFound("There is no deck at this address.")
+    return deck
+
+
+def get_deck(slug: str, viewer=None) -> Deck:
+    """The deck at this address, for reading."""
+    return _readable(db.session.scalar(sa.select(Deck).where(Deck.slug == slug)), viewer)
+
+
+def get_deck_by_id(deck_id: int, viewer=None) -> Deck:
+    return _readable(db.session.get(Deck, deck_id), viewer)
+
+
+def get_deck_by_id_for_edit(deck_id: int, viewer) -> Deck:
+    deck = get_deck_by_id(deck_id, viewer)
+    require_editor(deck, _viewer(viewer))
     return deck
 
 
@@ -179,6 +193,16 @@ def catalogue(tag: str = "", level: str = "", sort: str = "updated", page: int =
             .where(QuestionTag.question_id == Question.id, QuestionTag.tag == tag.lower())
         )
     return paginate(query.order_by(SORTS.get(sort, SORTS["updated"]), Deck.id), page, 20)
+
+
+def deck_slice(viewer, *, mine: bool = False, after: int | None = None, limit: int = 20) -> Slice:
+    """Decks listed to this viewer (or only their own), by id: a page that stays put as
+    decks are added."""
+    viewer = _viewer(viewer)
+    if mine and viewer is None:
+        raise Unauthorized("Sign in to list your own decks.")
+    where = Deck.owner_id == viewer.id if mine else visible_decks_clause(viewer)
+    return keyset_page(sa.select(Deck).where(where), Deck.id, after, limit)
 
 
 def owned_decks(owner: User, page: int = 1) -> Page:

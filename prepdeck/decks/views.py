@@ -9,6 +9,7 @@ from prepdeck.accounts.access import current_account
 from prepdeck.core.errors import Conflict, DomainError, Invalid
 from prepdeck.core.forms import ActionForm, show_error
 from prepdeck.core.markdown import highlight_css
+from prepdeck.core.responses import download
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import exports, imports, questions, search, services, transfer
 from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm
@@ -116,7 +117,7 @@ def new_question(slug: str):
     return render_template("decks/question_form.html", form=form, deck=deck, question=None)
 
 
-@bp.get("/decks/<slug>/questions/<int:question_id>")
+@bp.get("/decks/<slug>/questions/<id:question_id>")
 def question(slug: str, question_id: int):
     deck = services.get_deck(slug, _viewer())
     item = questions.get_question(deck, question_id)
@@ -127,7 +128,7 @@ def question(slug: str, question_id: int):
     )  # fmt: skip
 
 
-@bp.route("/decks/<slug>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@bp.route("/decks/<slug>/questions/<id:question_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_question(slug: str, question_id: int):
     deck = services.get_deck_for_edit(slug, current_account())
@@ -153,7 +154,7 @@ def _save_question(form: QuestionForm, save):
         return None
 
 
-@bp.post("/decks/<slug>/questions/<int:question_id>/delete")
+@bp.post("/decks/<slug>/questions/<id:question_id>/delete")
 @login_required
 def delete_question(slug: str, question_id: int):
     deck = services.get_deck_for_edit(slug, current_account())
@@ -162,7 +163,7 @@ def delete_question(slug: str, question_id: int):
     return redirect(url_for("decks.deck", slug=slug))
 
 
-@bp.post("/decks/<slug>/questions/<int:question_id>/move")
+@bp.post("/decks/<slug>/questions/<id:question_id>/move")
 @login_required
 def move_question(slug: str, question_id: int):
     deck = services.get_deck_for_edit(slug, current_account())
@@ -222,7 +223,7 @@ def import_document():
     )
 
 
-@bp.get("/imports/<int:job_id>")
+@bp.get("/imports/<id:job_id>")
 @login_required
 def import_job(job_id: int):
     job = imports.get_job(job_id, current_account())
@@ -230,14 +231,14 @@ def import_job(job_id: int):
     return render_template("decks/import_job.html", job=job, parsed=parsed, form=ActionForm())
 
 
-@bp.get("/imports/<int:job_id>/status")
+@bp.get("/imports/<id:job_id>/status")
 @login_required
 def import_status(job_id: int):
     job = imports.get_job(job_id, current_account())
     return render_template("decks/_import_status.html", job=job)
 
 
-@bp.post("/imports/<int:job_id>/start")
+@bp.post("/imports/<id:job_id>/start")
 @login_required
 def start_import(job_id: int):
     job = imports.get_job(job_id, current_account())
@@ -260,10 +261,10 @@ def export_deck(slug: str, fmt: str):
         job = exports.start(deck, current_account(), fmt)
         return redirect(url_for("decks.export_job", job_id=job.id))
     content, mimetype, filename = transfer.export_deck(deck, fmt)
-    return _download(content, mimetype, filename)
+    return download(content, mimetype, filename)
 
 
-@bp.get("/exports/<int:job_id>")
+@bp.get("/exports/<id:job_id>")
 @login_required
 def export_job(job_id: int):
     job = exports.get_job(job_id, current_account())
@@ -272,16 +273,10 @@ def export_job(job_id: int):
     return render_template("decks/export_job.html", job=job)
 
 
-@bp.get("/exports/<int:job_id>/download")
+@bp.get("/exports/<id:job_id>/download")
 @login_required
 def export_download(job_id: int):
     job = exports.get_job(job_id, current_account())
     if job.state != "succeeded":
         abort(404)
-    return _download(job.content, job.mimetype, job.filename)
-
-
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(job.content, job.mimetype, job.filename)

@@ -1,0 +1,132 @@
+"""Marshmallow schemas of the decks API: what goes in (strict) and what comes out."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+
+from prepdeck.core.api import PageArgs, page_schema
+from prepdeck.core.urls import MAX_ID
+from prepdeck.decks.models import LEVELS, VISIBILITIES
+from prepdeck.decks.questions import MAX_ANSWER, MAX_PROMPT, MAX_TAGS
+from prepdeck.decks.transfer import FORMATS
+
+F, V = ma.fields, ma.validate
+ID = V.Range(min=1, max=MAX_ID)
+LEVEL = F.String(allow_none=True, validate=V.OneOf(LEVELS), metadata={"enum": list(LEVELS)})
+TAGS = F.List(F.String(validate=V.Length(min=1, max=50)), validate=V.Length(max=MAX_TAGS))
+
+
+class Deck(ma.Schema):
+    id = F.Integer(required=True)
+    slug = F.String(required=True)
+    title = F.String(required=True)
+    description = F.String(required=True)
+    visibility = F.String(required=True, validate=V.OneOf(VISIBILITIES))
+    question_count = F.Integer(required=True)
+    owner_id = F.Integer(required=True)
+    owner_name = F.Function(lambda deck: deck.owner.display_name, required=True)
+    created_at = F.AwareDateTime(required=True)
+    updated_at = F.AwareDateTime(required=True)
+
+
+class DeckUpdate(ma.Schema):
+    title = F.String(validate=V.Length(min=1, max=200))
+    description = F.String(validate=V.Length(max=20_000))
+    visibility = F.String(validate=V.OneOf(VISIBILITIES))
+    slug = F.String(validate=[V.Length(min=1, max=80), V.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$")])
+
+
+class DeckCreate(DeckUpdate):
+    title = F.String(required=True, validate=V.Length(min=1, max=200))
+
+
+class DeckListArgs(PageArgs):
+    mine = F.Boolean(load_default=False, metadata={"description": "Only your own decks"})
+
+
+class Question(ma.Schema):
+    id = F.Integer(required=True)
+    deck_id = F.Integer(required=True)
+    position = F.Integer(required=True)
+    prompt = F.String(required=True)
+    answer = F.String(required=True, metadata={"description": "Markdown"})
+    answer_html = F.String(required=True, metadata={"description": "Rendered and sanitised"})
+    level = F.String(required=True, allow_none=True)
+    tags = F.List(F.String(), required=True)
+    created_at = F.AwareDateTime(required=True)
+    updated_at = F.AwareDateTime(required=True)
+
+
+class QuestionUpdate(ma.Schema):
+    prompt = F.String(validate=V.Length(min=1, max=MAX_PROMPT))
+    answer = F.String(validate=V.Length(max=MAX_ANSWER))
+    level = LEVEL
+    tags = TAGS
+
+
+class QuestionCreate(QuestionUpdate):
+    prompt = F.String(required=True, validate=V.Length(min=1, max=MAX_PROMPT))
+
+
+class QuestionMove(ma.Schema):
+    position = F.Integer(required=True, validate=V.Range(min=1, max=10_000_000))
+
+
+class QuestionListArgs(PageArgs):
+    level = F.String(validate=V.OneOf([*LEVELS, "none"]))
+    tag = F.String(validate=V.Length(min=1, max=50))
+    q = F.String(validate=V.Length(min=1, max=200), metadata={"description": "Search words"})
+
+
+class SearchArgs(PageArgs):
+    q = F.String(required=True, validate=V.Length(min=1, max=200))
+
+
+class SearchHit(ma.Schema):
+    question_id = F.Integer(required=True)
+    deck_slug = F.String(required=True)
+    deck_title = F.String(required=True)
+    level = F.String(required=True, allow_none=True)
+    prompt_html = F.String(required=True, metadata={"description": "Escaped, matches in <mark>"})
+    snippet_html = F.String(required=True)
+
+
+class ImportUpload(ma.Schema):
+    file = Upload(required=True, metadata={"description": "Markdown or text, up to 5 MB"})
+    title = F.String(validate=V.Length(max=200), metadata={"description": "For a new deck"})
+    deck_id = F.Integer(validate=ID, metadata={"description": "Add to this deck of yours instead"})
+
+
+class ImportJob(ma.Schema):
+    id = F.Integer(required=True)
+    state = F.String(required=True)
+    processed = F.Integer(required=True)
+    total = F.Integer(required=True)
+    warnings = F.List(F.String(), required=True)
+    deck_id = F.Integer(required=True, allow_none=True)
+    error = F.String(required=True, allow_none=True)
+    filename = F.String(required=True)
+    created_at = F.AwareDateTime(required=True)
+    finished_at = F.AwareDateTime(required=True, allow_none=True)
+
+
+class ExportCreate(ma.Schema):
+    deck_id = F.Integer(required=True, validate=ID)
+    format = F.String(required=True, validate=V.OneOf(list(FORMATS)))
+
+
+class ExportJob(ma.Schema):
+    id = F.Integer(required=True)
+    state = F.String(required=True)
+    deck_id = F.Integer(required=True, allow_none=True)
+    format = F.String(required=True, attribute="fmt")
+    filename = F.String(required=True)
+    error = F.String(required=True, allow_none=True)
+    created_at = F.AwareDateTime(required=True)
+    finished_at = F.AwareDateTime(required=True, allow_none=True)
+
+
+DeckPage = page_schema(Deck, "DeckPage")
+QuestionPage = page_schema(Question, "QuestionPage")
+SearchPage = page_schema(SearchHit, "SearchPage")
