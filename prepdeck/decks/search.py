@@ -119,7 +119,10 @@ def _postgres(viewer, text: str, offset: int, limit: int):
         .join(Deck, Deck.id == Question.deck_id)
         .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
     )
-    prompt_hl = sa.func.ts_headline("english", Question.prompt, tsquery, "HighlightAll=true")
+    markers = f"StartSel={START}, StopSel={STOP}"
+    prompt_hl = sa.func.ts_headline(
+        "english", Question.prompt, tsquery, f"{markers}, HighlightAll=true"
+    )
     answer_start = sa.func.left(Question.answer, SNIPPET_SOURCE)
     snippet = sa.func.ts_headline("english", answer_start, tsquery, options)
     order = (sa.func.ts_rank(vector, tsquery).desc(),)
