@@ -14,6 +14,10 @@ BIN = Path(sys.executable).parent
 
 
 def main() -> int:
+    # Ctrl-C, and a SIGTERM from whatever started us, both stop every process we start (a
+    # shell that runs us in the background would otherwise leave SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     env = {**os.environ, "FLASK_APP": "prepdeck"}
     instance = ROOT / "instance"
     instance.mkdir(exist_ok=True)
