@@ -121,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
         app.register_blueprint(blueprint)
     _register_api(app)
+    from prepdeck.accounts.oauth import init_oauth
+
+    init_oauth(app)
     import prepdeck.accounts.tasks
     import prepdeck.core.tasks
     import prepdeck.decks.tasks  # noqa: F401 - registers the jobs

@@ -107,6 +107,7 @@ class BaseConfig:
         self.HSTS_SECONDS = 0
         self._configure_cache_and_limits()
         self._configure_api()
+        self._configure_oauth()
         self._configure_celery()
 
     def _configure_cache_and_limits(self) -> None:
@@ -145,6 +146,14 @@ class BaseConfig:
         self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
         origins = os.environ.get("CORS_ORIGINS", "")
         self.CORS_ORIGINS = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
+
+    def _configure_oauth(self) -> None:
+        # A provider's sign-in button and /login/<provider> exist only when both are set.
+        for provider in ("GITHUB", "GOOGLE"):
+            for part in ("CLIENT_ID", "CLIENT_SECRET"):
+                name = f"{provider}_OAUTH_{part}"
+                setattr(self, name, os.environ.get(name) or None)
+        self.OAUTH_ENDPOINTS: dict = {}  # per provider: authorization_url, token_url, base_url
 
     def _configure_celery(self) -> None:
         broker = os.environ.get("CELERY_BROKER_URL") or self.REDIS_URL or "filesystem://"

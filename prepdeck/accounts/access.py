@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, session
+from flask_login import current_user, login_required, login_user
 
 from prepdeck.accounts.models import User
 
@@ -27,3 +27,12 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Sign a person in (password or provider) on a fresh session: nothing from before
+    sign-in, including the CSRF token, carries over."""
+    session.clear()
+    login_user(user, remember=remember, fresh=True)
+    # Unticked "keep me signed in": the cookie ends with the browser session.
+    session.permanent = remember

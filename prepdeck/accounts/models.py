@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_dance.consumer.storage.sqla import OAuthConsumerMixin
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from prepdeck.core.models import UTCDateTime, utcnow
 from prepdeck.extensions import db
@@ -62,3 +63,20 @@ class RevokedToken(db.Model):
     )
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OAuthLink(OAuthConsumerMixin, db.Model):
+    """A GitHub or Google account linked to a Prepdeck account, identified by the provider's
+    stable user id (never the email). Flask-Dance's SQLAlchemy storage keeps `token` here."""
+
+    __tablename__ = "oauth_links"
+    __table_args__ = (
+        sa.UniqueConstraint("provider", "provider_user_id", name="uq_oauth_links_provider_account"),
+        sa.UniqueConstraint("user_id", "provider", name="uq_oauth_links_user_provider"),
+    )
+
+    provider_user_id: Mapped[str] = mapped_column(sa.String(255))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -12,10 +12,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from prepdeck.accounts import services
-from prepdeck.accounts.access import current_account
+from prepdeck.accounts import linking, services
+from prepdeck.accounts.access import current_account, start_session
 from prepdeck.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -25,21 +25,13 @@ from prepdeck.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from prepdeck.core.errors import Conflict, Forbidden, Invalid
+from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
 from prepdeck.core.forms import ActionForm, show_error
 from prepdeck.core.urls import safe_redirect_target
 from prepdeck.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 mail_limit = limiter.limit(lambda: current_app.config["MAIL_LIMIT"], methods=["POST"])
-
-
-def start_session(user, remember: bool) -> None:
-    # A fresh session: nothing from before sign-in (including the CSRF token) carries over.
-    session.clear()
-    login_user(user, remember=remember, fresh=True)
-    # Unticked "keep me signed in": the cookie ends with the browser session.
-    session.permanent = remember
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -152,7 +144,10 @@ def _settings_page(**forms):
     forms.setdefault("email_form", ChangeEmailForm(formdata=None))
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
     status = 422 if any(f.errors for f in forms.values()) else 200
-    return render_template("accounts/settings.html", **forms), status
+    linked = {link.provider for link in linking.linked_providers(current_account())}
+    return render_template(
+        "accounts/settings.html", linked=linked, unlink_form=ActionForm(), **forms
+    ), status
 
 
 @bp.get("/account/settings")
@@ -208,3 +203,16 @@ def change_password():
             flash("Password changed. You were signed out everywhere else.", "success")
             return redirect(url_for("accounts.settings"))
     return _settings_page(password_form=form)
+
+
+@bp.post("/account/settings/providers/<provider>/unlink")
+@login_required
+def unlink_provider(provider: str):
+    if ActionForm().validate_on_submit():
+        try:
+            linking.unlink_provider(current_account(), provider)
+        except (Conflict, NotFound) as error:
+            flash(error.message, "warning")
+        else:
+            flash(f"{linking.LABELS.get(provider, provider)} is no longer linked.", "info")
+    return redirect(url_for("accounts.settings"))
