@@ -17,6 +17,8 @@ Clients built on oauthlib refuse http:// URLs unless OAUTHLIB_INSECURE_TRANSPORT
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 import threading
@@ -45,11 +47,17 @@ class Grant:
     redirect_uri: str
     scope: str
     expires_at: float
+    code_challenge: str = ""  # PKCE (RFC 7636, S256): the token request must prove it
 
 
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: Any) -> None:
         """No access log: `OAuthProvider.requests` records what tests need."""
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -71,6 +79,8 @@ class OAuthProvider:
         self.client_secret = client_secret
         self.redirect_uris = set(redirect_uris)
         self.deny_next = False
+        self.comma_scopes = False
+        self.pkce_verified = 0  # token requests that proved their PKCE challenge
         self.fail_token_exchange_next = False
         self.requests: list[str] = []
         self.person: Person | None = None
@@ -164,8 +174,9 @@ class OAuthProvider:
         else:
             code = secrets.token_urlsafe(16)
             grant = Grant(
-                self.person, redirect_uri, args.get("scope", ""), time.monotonic() + self.code_ttl
-            )
+                self.person, redirect_uri, args.get("scope", ""),
+                time.monotonic() + self.code_ttl, args.get("code_challenge", ""),
+            )  # fmt: skip
             with self._lock:
                 self._codes[code] = grant
             params["code"] = code
@@ -201,10 +212,16 @@ class OAuthProvider:
                 return _json({"error": "invalid_grant", "error_description": "code expired"}, 400)
             if form.get("redirect_uri") != grant.redirect_uri:
                 return _json({"error": "invalid_grant", "error_description": "redirect_uri"}, 400)
+            if grant.code_challenge:
+                if _s256(form.get("code_verifier", "")) != grant.code_challenge:
+                    return _json({"error": "invalid_grant", "error_description": "pkce"}, 400)
+                self.pkce_verified += 1
             token = secrets.token_urlsafe(24)
             self._tokens[token] = grant.person
             self._used_codes[code] = token
-        body = {"access_token": token, "token_type": "bearer", "scope": grant.scope}
+        # GitHub lists the granted scopes with commas; RFC 6749 and Google use spaces.
+        scope = ",".join(grant.scope.split()) if self.comma_scopes else grant.scope
+        body = {"access_token": token, "token_type": "bearer", "scope": scope}
         return _json(body, headers={"Cache-Control": "no-store"})
 
     def _bearer(self, request: Request) -> Person | None:

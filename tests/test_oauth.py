@@ -27,6 +27,7 @@ def provider(monkeypatch):
     # oauthlib refuses plain http:// unless told that this is local development.
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     with OAuthProvider() as server:
+        server.comma_scopes = True  # as GitHub answers
         for name in ("github", "google"):
             server.add_redirect_uri(f"{APP}/login/{name}/authorized")
         yield server
@@ -102,6 +103,7 @@ def test_a_new_person_signs_in_with_github(app, client, provider):
         assert (link.provider, link.provider_user_id, link.user_id) == ("github", "101", user.id)
         assert link.token["access_token"]
     assert "POST /login/oauth/access_token" in provider.requests
+    assert provider.pkce_verified >= 1  # the code exchange proved the PKCE challenge
     # Signing in again finds the same account by GitHub's id, not by email.
     client.post("/logout", data={"csrf_token": _csrf(client)})
     provider.sign_in_as(id=101, login="ada", name="Ada L.", email="ada@new.example.com")
@@ -124,14 +126,36 @@ def test_an_unverified_matching_email_must_sign_in_with_the_password_first(app, 
     )
     back, page = dance(client, "github", provider)
     assert back.location == "/login"
-    assert "Sign in with your password, then link GitHub in settings" in page
+    assert "sign in with your password (or create an account) and link GitHub" in page
     assert signed_in_as(client) is None and links(app) == []
+
+
+def test_an_unconfirmed_account_is_not_handed_to_a_provider(app, client, provider):
+    # Someone registered this address (with a password of their own) and never confirmed it.
+    with app.app_context():
+        UserFactory(email="ada@example.com", email_confirmed_at=None)
+    provider.sign_in_as(id=101, login="ada", name="Ada", email="ada@example.com")
+    back, page = dance(client, "github", provider)
+    assert back.location == "/login" and "waiting for that address to be confirmed" in page
+    assert signed_in_as(client) is None and links(app) == []
+    with app.app_context():
+        assert db.session.query(User).one().email_confirmed_at is None
+
+
+def test_a_second_account_of_the_same_provider_is_refused(app, client, provider):
+    provider.sign_in_as(id=101, login="ada", name="Ada", email="ada@example.com")
+    dance(client, "github", provider)
+    client.post("/logout", data={"csrf_token": _csrf(client)})
+    provider.sign_in_as(id=202, login="ada2", name="Ada", email="ada@example.com")
+    _, page = dance(client, "github", provider)
+    assert "linked to a different GitHub account" in page
+    assert [uid for _, uid, _ in links(app)] == ["101"]
 
 
 def test_no_verified_email_makes_no_account(app, client, provider):
     provider.sign_in_as(id=8, login="anon", name="", email=None)
     _, page = dance(client, "github", provider)
-    assert "has no verified email address" in page
+    assert "GitHub has not verified your email address" in page
     assert users(app) == 0 and links(app) == []
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from prepdeck.accounts.models import OAuthLink, User
-from prepdeck.accounts.services import find_by_email, normalise_email
-from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
+from prepdeck.accounts.services import find_by_email, normalise_email, require_valid_email
+from prepdeck.core.errors import Conflict, Forbidden, NotFound
 from prepdeck.core.models import utcnow
 from prepdeck.extensions import db
 
@@ -55,14 +55,20 @@ def linked_providers(user: User) -> list[OAuthLink]:
 
 
 def sign_in_with_provider(profile: ProviderProfile, token: dict) -> User:
-    """The account to sign in for this provider account: the linked one, else one whose email
-    the provider has verified (linked now), else a new one. Nothing is saved on refusal."""
+    """The account to sign in for this provider account: the linked one, else a confirmed one
+    whose email the provider has verified (linked now), else a new one. Nothing is saved when
+    it is refused."""
     link = find_link(profile.provider, profile.user_id)
     if link is not None:
         user = link.user
         link.token = token
     else:
         user = _account_for_email(profile)
+        if user.id is not None and _link_of(user, profile.provider) is not None:
+            raise Conflict(
+                f"Your Prepdeck account is linked to a different {profile.label} account. "
+                f"Sign in with that one, or unlink it in settings first."
+            )
         db.session.add(
             OAuthLink(
                 provider=profile.provider, provider_user_id=profile.user_id, user=user, token=token
@@ -78,25 +84,29 @@ def sign_in_with_provider(profile: ProviderProfile, token: dict) -> User:
 
 def _account_for_email(profile: ProviderProfile) -> User:
     email = normalise_email(profile.email or "")
-    existing = find_by_email(email) if email else None
-    if existing is not None and not profile.email_verified:
-        raise NeedsPassword(
-            f"An account with the email {email} exists, but {profile.label} has not verified "
-            f"that address. Sign in with your password, then link {profile.label} in settings."
-        )
     if not email or not profile.email_verified:
-        raise Invalid(
-            f"Your {profile.label} account has no verified email address. Verify one at "
-            f"{profile.label}, or create an account with a password."
+        # The same words whether or not an account has this address: nothing to learn here.
+        raise NeedsPassword(
+            f"{profile.label} has not verified your email address, so we cannot use it to "
+            f"sign you in. Verify it at {profile.label}, or sign in with your password (or "
+            f"create an account) and link {profile.label} in settings."
         )
-    if existing is not None:
-        if existing.email_confirmed_at is None:  # the provider has proven the address
-            existing.email_confirmed_at = utcnow()
-        return existing
-    name = (profile.name or email.split("@")[0]).strip()[:80] or email.split("@")[0][:80]
-    user = User(email=email, display_name=name, password_hash=None, email_confirmed_at=utcnow())
-    db.session.add(user)
-    return user
+    existing = find_by_email(email)
+    if existing is None:
+        require_valid_email(email)
+        name = (profile.name or "").strip()[:80] or email.split("@")[0][:80]
+        user = User(email=email, display_name=name, password_hash=None, email_confirmed_at=utcnow())
+        db.session.add(user)
+        return user
+    if not existing.is_confirmed:
+        # Whoever registered it never proved the address: it may not be the person who owns
+        # it. Linking would hand them this provider sign-in.
+        raise NeedsPassword(
+            f"An account with your {profile.label} email address is waiting for that address "
+            "to be confirmed. Confirm it with the link we sent (or ask for a new one on the "
+            f"sign-in page), sign in, then link {profile.label} in settings."
+        )
+    return existing
 
 
 def link_provider(user: User, profile: ProviderProfile, token: dict) -> OAuthLink:

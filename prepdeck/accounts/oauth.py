@@ -7,6 +7,7 @@ GITHUB_OAUTH_CLIENT_SECRET, GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRE
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,9 +114,14 @@ class ProviderBlueprint(OAuth2ConsumerBlueprint):
             authorization_url=endpoints.get("authorization_url", provider.authorization_url),
             token_url=endpoints.get("token_url", provider.token_url),
             token_url_params={"timeout": TIMEOUT},
+            use_pkce=True,
             storage=SQLAlchemyStorage(OAuthLink, db.session, user=current_user),
         )  # fmt: skip
         self.provider = provider
+
+    def session_created(self, session):
+        session.register_compliance_hook("access_token_response", _space_separated_scope)
+        return session
 
     def authorized(self):
         if f"{self.name}_oauth_state" not in session:
@@ -132,6 +138,19 @@ class ProviderBlueprint(OAuth2ConsumerBlueprint):
             return back_to_login(
                 f"We could not complete the {self.provider.label} sign-in. Please try again."
             )
+
+
+def _space_separated_scope(response: requests.Response) -> requests.Response:
+    """GitHub answers `"scope": "read:user,user:email"`; oauthlib expects spaces (RFC 6749)
+    and would otherwise take every GitHub sign-in for a change of scope and refuse it."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response  # not JSON: oauthlib reports it as the error it is
+    if isinstance(body, dict) and isinstance(body.get("scope"), str):
+        body["scope"] = " ".join(part for part in body["scope"].replace(",", " ").split())
+        response._content = json.dumps(body).encode()
+    return response
 
 
 def init_oauth(app: Flask) -> None:

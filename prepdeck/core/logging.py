@@ -47,6 +47,9 @@ def configure_logging(app: Flask) -> None:
     root.setLevel(app.config["LOG_LEVEL"].upper())
     # Werkzeug's own access log would duplicate ours.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # At DEBUG these log client secrets, provider tokens and token request bodies.
+    for chatty in ("flask_dance", "requests_oauthlib", "oauthlib"):
+        logging.getLogger(chatty).setLevel(logging.INFO)
     app.logger.handlers.clear()
     app.logger.propagate = True
 

@@ -29,25 +29,40 @@ def content_security_policy() -> str:
     return "; ".join(f"{directive} {value}" for directive, value in CSP.items())
 
 
+MAX_JSON_DEPTH = 32  # no request of ours nests deeper; far below Python's recursion limit
+
+
 def _holds_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_holds_nul(item) for item in value)
+    """Whether any string in `value` holds U+0000; walked without recursion, so a deeply
+    nested body cannot exhaust the stack (deeper than MAX_JSON_DEPTH is refused)."""
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ValueError("nested too deeply")
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, list | tuple):
+            pending.extend((part, depth + 1) for part in item)
     return False
 
 
 def refuse_nul_characters():
     """No honest text holds U+0000, and PostgreSQL cannot store it: refuse it up front as a
-    400 instead of failing deep inside a query."""
+    400 instead of failing deep inside a query. Absurdly nested JSON is refused here too."""
     parts = [request.path, list(request.args.items(multi=True))]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        parts.append(list(request.form.items(multi=True)))
-    elif request.is_json:
-        parts.append(request.get_json(silent=True))
-    if _holds_nul(parts):
+    try:
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            parts.append(list(request.form.items(multi=True)))
+        elif request.is_json:
+            parts.append(request.get_json(silent=True))
+        holds_nul = _holds_nul(parts)
+    except (ValueError, RecursionError):
+        return error_response(400, "bad_request", "The request body is nested too deeply.")
+    if holds_nul:
         return error_response(400, "bad_request", "Text may not contain the NUL character.")
     return None
 
