@@ -224,3 +224,55 @@ def test_nul_characters_are_refused_everywhere(app, api):
     ):
         assert response.status_code == 400
     assert count(app, Question) == before
+
+
+def test_unlisted_decks_are_not_readable_by_counting_ids(api, other, client):
+    unlisted = new_deck(other, title="By link only", visibility="unlisted")
+    q = add(other, unlisted["id"], "Hidden by id?")
+    for caller in (api, ApiClient(client, token=None)):
+        for path in (f"decks/{unlisted['id']}", f"decks/{unlisted['id']}/questions",
+                     f"questions/{q['id']}"):  # fmt: skip
+            assert error_code(caller.get(path)) == "not_found", path
+    assert other.get(f"decks/{unlisted['id']}").status_code == 200
+    assert other.get(f"questions/{q['id']}").status_code == 200
+
+
+def test_a_cursor_survives_deletes_and_moves_before_it(api):
+    deck = new_deck(api)
+    made = [add(api, deck["id"], f"Q{i}") for i in range(6)]
+    first = api.get(f"decks/{deck['id']}/questions?limit=2").get_json()
+    assert [q["prompt"] for q in first["items"]] == ["Q0", "Q1"]
+    api.delete(f"questions/{made[0]['id']}")  # everything after it moves up one place
+    api.post(f"questions/{made[5]['id']}/move", json={"position": 1})  # and Q5 to the front
+    second = api.get(f"decks/{deck['id']}/questions?limit=2&cursor={first['next_cursor']}")
+    assert [q["prompt"] for q in second.get_json()["items"]] == ["Q2", "Q3"]
+    api.delete(f"questions/{made[3]['id']}")  # the last question the page showed
+    third = api.get(
+        f"decks/{deck['id']}/questions?limit=2&cursor={second.get_json()['next_cursor']}"
+    ).get_json()
+    assert [q["prompt"] for q in third["items"]] == ["Q4"] and third["next_cursor"] is None
+
+
+def test_head_requests_are_conditional_too(api):
+    deck = new_deck(api)
+    etag = api.get(f"decks/{deck['id']}").headers["ETag"]
+    head = api.request("HEAD", f"decks/{deck['id']}", headers={"If-None-Match": etag})
+    assert head.status_code == 304
+
+
+def test_deeply_nested_json_is_a_400_not_a_crash(app_factory, user):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    for depth in (100, 100_000):
+        body = "[" * depth + "]" * depth
+        response = client.post(f"{API}/auth/token", data=body, content_type="application/json")
+        assert response.status_code == 400 and error_code(response) == "bad_request"
+
+
+def test_replaying_a_revoked_token_does_not_use_up_a_new_ones_budget(app_factory, user):
+    app = app_factory(API_RATE_LIMIT="3 per minute", LOGIN_LIMIT_IP="100 per minute")
+    old = ApiClient(app.test_client()).sign_in(user.email)
+    old.post("auth/revoke")
+    assert [old.get("me").status_code for _ in range(3)] == [401, 401, 429]
+    fresh = ApiClient(app.test_client()).sign_in(user.email)
+    assert fresh.get("me").status_code == 200

@@ -7,7 +7,9 @@ Feature packages keep their resources in their own `api.py` and register them he
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint as FlaskBlueprint
@@ -71,19 +73,20 @@ def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
-def page_after(args: dict) -> int | None:
+def page_after(args: dict, size: int = 1) -> list[int] | None:
     """The key a page starts after, from the `cursor` argument (None: from the start)."""
     if args.get("cursor") is None:
         return None
-    (value,) = decode_cursor(args["cursor"], 1)
-    if not isinstance(value, int) or not 0 <= value <= MAX_ID:
+    values = decode_cursor(args["cursor"], size)
+    if not all(isinstance(v, int) and 0 <= v <= MAX_ID for v in values):
         raise Invalid("This cursor is not one this API gave out.", details={"cursor": []})
-    return value
+    return values
 
 
-def page_of(found: Slice) -> dict:
-    more = found.next_key is not None
-    return {"items": found.items, "next_cursor": encode_cursor([found.next_key]) if more else None}
+def page_of(found: Slice, key: Callable[[Any], list[int]]) -> dict:
+    """The JSON page: its items, and a cursor from the `key` of the last one if more follow."""
+    cursor = encode_cursor(key(found.items[-1])) if found.more else None
+    return {"items": found.items, "next_cursor": cursor}
 
 
 def documented(blp: ApiBlueprint, *, read: bool = False):
@@ -117,12 +120,13 @@ def optional_caller():
 
 
 def caller_key() -> str:
-    """Rate-limit key: the token's account when it carries a valid one, else the address."""
+    """Rate-limit key: the token itself when it is validly signed, else the address. Per token,
+    not per account: replaying an old or revoked token uses up only that token's budget."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         # A bad token is refused by the view itself; here it only counts by address.
         with contextlib.suppress(Exception):
-            return f"account:{decode_token(token.strip())['sub']}"
+            return f"token:{decode_token(token.strip())['jti']}"
     return f"ip:{get_remote_address() or 'unknown'}"
 
 
@@ -180,8 +184,10 @@ def _refuse_unknown_body_types():
 
 
 def _conditional_get(response):
+    if _in_api():
+        response.vary.add("Origin")  # CORS headers differ by origin
     if (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and response.status_code == 200
         and response.mimetype == "application/json"
         and _in_api()

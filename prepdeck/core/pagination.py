@@ -41,10 +41,10 @@ def paginate(query: sa.Select, page: int, per_page: int = 20) -> Page:
 
 @dataclass
 class Slice:
-    """One keyset page: the items after a key, and the key to continue from (None at the end)."""
+    """One keyset page: the items after a key, and whether more follow the last of them."""
 
     items: list[Any]
-    next_key: Any
+    more: bool
 
 
 def keyset_page(query: sa.Select, key: sa.ColumnElement, after: Any, limit: int) -> Slice:
@@ -53,6 +53,4 @@ def keyset_page(query: sa.Select, key: sa.ColumnElement, after: Any, limit: int)
     if after is not None:
         query = query.where(key > after)
     items = list(db.session.scalars(query.order_by(key).limit(limit + 1)))
-    more = len(items) > limit
-    items = items[:limit]
-    return Slice(items=items, next_key=getattr(items[-1], key.key) if more else None)
+    return Slice(items=items[:limit], more=len(items) > limit)

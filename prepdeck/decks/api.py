@@ -17,13 +17,11 @@ from prepdeck.core.api import (
     page_of,
 )
 from prepdeck.core.cursor import encode_cursor
-from prepdeck.core.errors import Conflict
 from prepdeck.core.responses import download
 from prepdeck.decks import exports, imports, questions, search, services
 from prepdeck.decks import schemas as s
 
 blp = ApiBlueprint("api_decks", __name__, url_prefix="/api/v1", description="Decks and questions.")
-MAX_SEARCH_OFFSET = search.COUNT_CAP
 
 
 @blp.route("/decks")
@@ -34,13 +32,12 @@ class DecksResource(MethodView):
     @documented(blp, read=True)
     def get(self, args: dict):
         """Public decks and your own, oldest first"""
+        after = page_after(args)
         found = services.deck_slice(
-            optional_caller(),
-            mine=args["mine"],
-            after=page_after(args),
+            optional_caller(), mine=args["mine"], after=after[0] if after else None,
             limit=args["limit"],
-        )
-        return page_of(found)
+        )  # fmt: skip
+        return page_of(found, lambda deck: [deck.id])
 
     @jwt_required()
     @blp.doc(security=BEARER)
@@ -73,12 +70,7 @@ class DeckResource(MethodView):
     def patch(self, body: dict, deck_id: int):
         """Change a deck's title, description, visibility or address"""
         actor = get_current_user()
-        deck = services.get_deck_by_id_for_edit(deck_id, actor)
-        fields = {k: body.get(k, getattr(deck, k)) for k in ("title", "description", "slug")}
-        visibility = body.get("visibility", deck.visibility)
-        return services.update_deck(
-            deck, actor, fields["title"], fields["description"], visibility, fields["slug"]
-        )
+        return services.update_deck(services.get_deck_by_id_for_edit(deck_id, actor), actor, **body)
 
     @jwt_required()
     @blp.doc(security=BEARER)
@@ -101,9 +93,9 @@ class DeckQuestionsResource(MethodView):
         deck = services.get_deck_by_id(deck_id, optional_caller())
         found = questions.question_slice(
             deck, level=args.get("level", ""), tag=args.get("tag", ""), text=args.get("q", ""),
-            after=page_after(args), limit=args["limit"],
+            after=page_after(args, 2), limit=args["limit"],
         )  # fmt: skip
-        return page_of(found)
+        return page_of(found, lambda question: [question.position, question.id])
 
     @jwt_required()
     @blp.doc(security=BEARER)
@@ -140,11 +132,7 @@ class QuestionResource(MethodView):
         """Change a question's prompt, answer, level or tags"""
         actor = get_current_user()
         question = questions.get_readable_question(question_id, actor)
-        return questions.update_question(
-            question, actor, body.get("prompt", question.prompt),
-            body.get("answer", question.answer), body.get("level", question.level),
-            body.get("tags", question.tags),
-        )  # fmt: skip
+        return questions.update_question(question, actor, **body)
 
     @jwt_required()
     @blp.doc(security=BEARER)
@@ -178,11 +166,12 @@ class SearchResource(MethodView):
     @documented(blp, read=True)
     def get(self, args: dict):
         """Search the questions of every deck you can read, best matches first"""
-        offset = min(page_after(args) or 0, MAX_SEARCH_OFFSET)
-        hits, total = search.search_slice(optional_caller(), args["q"], offset, args["limit"])
-        end = offset + len(hits)
-        more = end < min(total, MAX_SEARCH_OFFSET) and len(hits) == args["limit"]
-        return {"items": hits, "next_cursor": encode_cursor([end]) if more else None}
+        after = page_after(args)
+        hits, following = search.search_after(
+            optional_caller(), args["q"], after[0] if after else 0, args["limit"]
+        )
+        cursor = encode_cursor([following]) if following is not None else None
+        return {"items": hits, "next_cursor": cursor}
 
 
 transfers = ApiBlueprint(
@@ -261,7 +250,4 @@ class ExportDownloadResource(MethodView):
     @documented(transfers)
     def get(self, job_id: int):
         """The exported file, once the export has succeeded"""
-        job = exports.get_job(job_id, get_current_user())
-        if job.state != "succeeded":
-            raise Conflict(f"This export is {job.state}, not ready to download.")
-        return download(job.content, job.mimetype, job.filename)
+        return download(*exports.finished_file(exports.get_job(job_id, get_current_user())))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prepdeck.accounts.models import User
 from prepdeck.celery_app import enqueue
-from prepdeck.core.errors import NotFound
+from prepdeck.core.errors import Conflict, NotFound
 from prepdeck.core.models import utcnow
 from prepdeck.decks.models import Deck, ExportJob
 from prepdeck.decks.transfer import FORMATS, export_deck
@@ -30,9 +30,16 @@ def start(deck: Deck, owner: User, fmt: str) -> ExportJob:
 
 def get_job(job_id: int, viewer: User) -> ExportJob:
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.owner_id != viewer.id:
+    if job is None or (job.owner_id != viewer.id and not viewer.is_admin):
         raise NotFound("There is no such export.")
     return job
+
+
+def finished_file(job: ExportJob) -> tuple[bytes, str, str]:
+    """The exported file's content, mimetype and name, once the job has succeeded."""
+    if job.state != "succeeded":
+        raise Conflict(f"This export is {job.state}, not ready to download yet.")
+    return job.content, job.mimetype, job.filename
 
 
 def run(job_id: int) -> str:

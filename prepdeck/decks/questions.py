@@ -15,7 +15,7 @@ from prepdeck.core.pagination import Slice, keyset_page
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import search
 from prepdeck.decks.models import LEVELS, Deck, Question, QuestionTag
-from prepdeck.decks.services import can_view, require_editor
+from prepdeck.decks.services import can_view_by_id, require_editor
 from prepdeck.extensions import db
 
 MAX_PROMPT = 2_000
@@ -34,10 +34,12 @@ def deck_questions(deck: Deck, level: str = "") -> list[Question]:
 
 
 def question_slice(
-    deck: Deck, *, level: str = "", tag: str = "", text: str = "", after=None, limit: int = 20
-) -> Slice:
+    deck: Deck, *, level: str = "", tag: str = "", text: str = "",
+    after: tuple[int, int] | None = None, limit: int = 20,
+) -> Slice:  # fmt: skip
     """The deck's questions in order, optionally of one level ("none": unlevelled), one tag,
-    or matching search words; a page of them after the position `after`."""
+    or matching search words; a page of them after `after`, the (position, id) of the last
+    question of the page before."""
     query = sa.select(Question).where(Question.deck_id == deck.id)
     if level == "none":
         query = query.where(Question.level.is_(None))
@@ -55,7 +57,17 @@ def question_slice(
         )
     if text:
         query = query.where(search.matching(text))
-    return keyset_page(query, Question.position, after, limit)
+    start = _resume_after(deck, *after) if after else None
+    return keyset_page(query, Question.position, start, limit)
+
+
+def _resume_after(deck: Deck, position: int, question_id: int) -> int:
+    """Where a page resumes: after that question wherever it is now (deleting or moving others
+    shifts positions), or, if it was deleted itself, where its successors moved up to."""
+    now = db.session.scalar(
+        sa.select(Question.position).where(Question.id == question_id, Question.deck_id == deck.id)
+    )
+    return now if now is not None else position - 1
 
 
 def group_by_level(items: list[Question]) -> list[tuple[str | None, list[Question]]]:
@@ -78,7 +90,7 @@ def get_readable_question(question_id: int, viewer) -> Question:
     question = db.session.scalar(
         sa.select(Question).options(joinedload(Question.deck)).where(Question.id == question_id)
     )
-    if question is None or not can_view(question.deck, viewer):
+    if question is None or not can_view_by_id(question.deck, viewer):
         raise NotFound("There is no such question.")
     return question
 
@@ -154,11 +166,21 @@ def add_question(
     return question
 
 
+UNCHANGED = object()
+
+
 def update_question(
-    question: Question, actor: User, prompt: str, answer: str, level=None, tags=()
-) -> Question:
+    question: Question, actor: User, prompt: str | None = None, answer: str | None = None,
+    level=UNCHANGED, tags=None,
+) -> Question:  # fmt: skip
+    """Change the fields given; None (for the level: UNCHANGED) keeps a field as it is."""
     require_editor(question.deck, actor)
-    prompt, answer, level = clean_question(prompt, answer, level)
+    prompt, answer, level = clean_question(
+        question.prompt if prompt is None else prompt,
+        question.answer if answer is None else answer,
+        question.level if level is UNCHANGED else level,
+    )
+    tags = question.tags if tags is None else tags
     if answer != question.answer:
         question.answer_html = render_answer(answer)
     question.prompt, question.answer, question.level = prompt, answer, level

@@ -73,6 +73,15 @@ def search_slice(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit]
     return hits, total
 
 
+def search_after(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit], int | None]:
+    """A page of hits from `offset` and the offset of the next page (None when no more;
+    ranked results stop at COUNT_CAP)."""
+    offset = min(max(0, offset), COUNT_CAP)
+    hits, total = search_slice(viewer, query, offset, limit)
+    end = offset + len(hits)
+    return hits, end if end < min(total, COUNT_CAP) else None
+
+
 def matching(query: str) -> sa.ColumnElement[bool]:
     """A condition on Question: it matches the search words (for filtering one deck)."""
     words = _words(query)

@@ -58,8 +58,17 @@ def get_deck(slug: str, viewer=None) -> Deck:
     return _readable(db.session.scalar(sa.select(Deck).where(Deck.slug == slug)), viewer)
 
 
+def can_view_by_id(deck: Deck, viewer: User | None) -> bool:
+    """Ids can be counted through: by id, an unlisted deck (meant for whoever has its address)
+    is readable only by those who may edit it."""
+    return deck.visibility == "public" or can_edit(deck, viewer)
+
+
 def get_deck_by_id(deck_id: int, viewer=None) -> Deck:
-    return _readable(db.session.get(Deck, deck_id), viewer)
+    deck = db.session.get(Deck, deck_id)
+    if deck is None or not can_view_by_id(deck, _viewer(viewer)):
+        raise NotFound("There is no such deck.")
+    return deck
 
 
 def get_deck_by_id_for_edit(deck_id: int, viewer) -> Deck:
@@ -155,14 +164,18 @@ def _commit_slug(deck: Deck) -> None:
 
 
 def update_deck(
-    deck: Deck, actor: User, title: str, description: str, visibility: str, slug: str
-) -> Deck:
+    deck: Deck, actor: User, title: str | None = None, description: str | None = None,
+    visibility: str | None = None, slug: str | None = None,
+) -> Deck:  # fmt: skip
+    """Change the fields given; None keeps a field as it is."""
     require_editor(deck, actor)
     old_slug = deck.slug
     deck.title, deck.description, deck.visibility = _clean_deck_fields(
-        title, description, visibility
+        deck.title if title is None else title,
+        deck.description if description is None else description,
+        deck.visibility if visibility is None else visibility,
     )
-    deck.slug = _checked_slug(slug, deck.id)
+    deck.slug = _checked_slug(deck.slug if slug is None else slug, deck.id)
     _commit_slug(deck)
     deck_cache.deck_changed(old_slug, deck.slug)
     return deck

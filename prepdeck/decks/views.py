@@ -276,7 +276,4 @@ def export_job(job_id: int):
 @bp.get("/exports/<id:job_id>/download")
 @login_required
 def export_download(job_id: int):
-    job = exports.get_job(job_id, current_account())
-    if job.state != "succeeded":
-        abort(404)
-    return download(job.content, job.mimetype, job.filename)
+    return download(*exports.finished_file(exports.get_job(job_id, current_account())))
