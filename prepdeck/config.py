@@ -54,7 +54,9 @@ def engine_options_for(uri: str) -> dict:
         # A restarted database leaves dead connections in the pool: test each one on checkout.
         "pool_pre_ping": True,
         "pool_recycle": 1800,
-        "pool_size": env_int("DB_POOL_SIZE", 5),
+        # A gevent worker serves many requests at once: below that many pooled connections,
+        # each busy moment opens (and then closes) overflow connections.
+        "pool_size": env_int("DB_POOL_SIZE", 20),
         "max_overflow": env_int("DB_MAX_OVERFLOW", 10),
         "connect_args": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5)},
     }
@@ -125,7 +127,9 @@ class BaseConfig:
             "RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI
         )
         self.RATELIMIT_KEY_PREFIX = "prepdeck"
-        self.RATELIMIT_HEADERS_ENABLED = True
+        # X-RateLimit-* headers cost two more round trips to the limit store per request; a 429
+        # carries Retry-After either way.
+        self.RATELIMIT_HEADERS_ENABLED = env_bool("RATELIMIT_HEADERS_ENABLED", False)
         # A Redis outage must not turn every limited page into a 500: log and let it through.
         self.RATELIMIT_SWALLOW_ERRORS = True
 

@@ -276,3 +276,21 @@ def test_replaying_a_revoked_token_does_not_use_up_a_new_ones_budget(app_factory
     assert [old.get("me").status_code for _ in range(3)] == [401, 401, 429]
     fresh = ApiClient(app.test_client()).sign_in(user.email)
     assert fresh.get("me").status_code == 200
+
+
+def test_a_kept_public_question_never_outlives_a_change(api, client):
+    deck = new_deck(api, visibility="public")
+    q = add(api, deck["id"], "Kept?", answer="First.", tags=["one"])
+    anonymous = ApiClient(client, token=None)
+    assert anonymous.get(f"questions/{q['id']}").get_json()["answer"] == "First."
+    api.patch(f"questions/{q['id']}", json={"answer": "Second.", "tags": ["two"]})
+    again = anonymous.get(f"questions/{q['id']}").get_json()
+    assert (again["answer"], again["tags"]) == ("Second.", ["two"])
+    api.patch(f"decks/{deck['id']}", json={"slug": "moved-deck"})
+    assert anonymous.get(f"questions/{q['id']}").status_code == 200
+    api.patch(f"decks/{deck['id']}", json={"visibility": "private"})
+    assert anonymous.get(f"questions/{q['id']}").status_code == 404
+    api.patch(f"decks/{deck['id']}", json={"visibility": "public"})
+    assert anonymous.get(f"questions/{q['id']}").status_code == 200
+    api.delete(f"questions/{q['id']}")
+    assert anonymous.get(f"questions/{q['id']}").status_code == 404

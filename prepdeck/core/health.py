@@ -6,7 +6,7 @@ import logging
 import os
 
 import redis
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from kombu import Connection
 
 from prepdeck.core.database import ping_database
@@ -14,6 +14,14 @@ from prepdeck.extensions import csrf, limiter
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("prepdeck.health")
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+@limiter.request_filter
+def _probe() -> bool:
+    """Probes and scrapes are never limited; answering this early spares them the limiter's
+    bookkeeping (the route decorators alone still cost a lookup per request)."""
+    return request.path in PROBES
 
 
 def check_redis(url: str) -> None:

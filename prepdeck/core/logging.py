@@ -12,7 +12,6 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_login import current_user
 
 REQUEST_ID_HEADER = "X-Request-ID"
 SECRET_ARGS = {"token"}
@@ -67,6 +66,16 @@ def loggable_path() -> str:
     return request.path
 
 
+def _acting_user_id() -> str | None:
+    """Who the request acted for, if that is known already: a signed-in page has loaded its
+    user, an API call its token's. Never opens the session just to log (which costs a cookie
+    parse and adds Vary: Cookie to every anonymous response)."""
+    user = g.get("_login_user")  # set by Flask-Login once something asked for current_user
+    if user is None:
+        user = (g.get("_jwt_extended_jwt_user") or {}).get("loaded_user")
+    return str(user.id) if user is not None and getattr(user, "is_authenticated", False) else None
+
+
 def init_request_logging(app: Flask) -> None:
     access_log = logging.getLogger("prepdeck.access")
 
@@ -81,7 +90,7 @@ def init_request_logging(app: Flask) -> None:
         response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("request_started")
         duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
-        user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+        user_id = _acting_user_id()
         access_log.info(
             "request",
             extra={
@@ -90,7 +99,7 @@ def init_request_logging(app: Flask) -> None:
                 "path": loggable_path(),
                 "status": response.status_code,
                 "duration_ms": duration_ms,
-                "user_id": user_id.split(":")[0] if user_id else None,
+                "user_id": user_id,
                 "remote_addr": request.remote_addr,
             },
         )

@@ -30,6 +30,10 @@ LATENCY = Histogram(
 
 
 def init_metrics(app: Flask) -> None:
+    app.add_url_rule("/metrics", "metrics", metrics_view)
+    if not app.config["METRICS_ENABLED"]:
+        return  # nothing is scraped, so nothing is counted
+
     @app.before_request
     def start_clock() -> None:
         g.metrics_started = time.perf_counter()
@@ -42,8 +46,6 @@ def init_metrics(app: Flask) -> None:
             LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - started)
             REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
         return response
-
-    app.add_url_rule("/metrics", "metrics", metrics_view)
 
 
 def metrics_view() -> Response:

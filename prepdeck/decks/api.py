@@ -3,7 +3,7 @@ the services that the pages use too."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, jwt_required
 
@@ -18,6 +18,7 @@ from prepdeck.core.api import (
 )
 from prepdeck.core.cursor import encode_cursor
 from prepdeck.core.responses import download
+from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import exports, imports, questions, search, services
 from prepdeck.decks import schemas as s
 
@@ -121,7 +122,14 @@ class QuestionResource(MethodView):
     @documented(blp, read=True)
     def get(self, question_id: int):
         """One question with its Markdown answer and the rendered HTML"""
-        return questions.get_readable_question(question_id, optional_caller())
+        viewer = optional_caller()  # a bad token is refused even for a kept answer
+        body = deck_cache.public_question(question_id)
+        if body is None:
+            question = questions.get_readable_question(question_id, viewer)
+            body = s.Question().dump(question)
+            if question.deck.visibility == "public":
+                deck_cache.keep_public_question(question_id, question.deck.slug, body)
+        return jsonify(body)
 
     @jwt_required()
     @blp.doc(security=BEARER)

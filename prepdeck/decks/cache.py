@@ -50,4 +50,24 @@ def deck_page_key() -> str:
 
 def personalised() -> bool:
     """Pages are cached only as an anonymous visitor with nothing pending sees them."""
+    if not request.cookies:
+        return False  # no session, no remember-me: anonymous, without loading either
     return current_user.is_authenticated or bool(session.get("_flashes"))
+
+
+def _question_key(question_id: int) -> str:
+    return f"api:question:{question_id}"
+
+
+def public_question(question_id: int) -> dict | None:
+    """The API's JSON of a question of a public deck, if kept and its deck unchanged since."""
+    kept = cache.get(_question_key(question_id))
+    if not kept or cache.get(_deck_key(kept["deck_slug"])) != kept["version"]:
+        return None
+    return kept["body"]
+
+
+def keep_public_question(question_id: int, deck_slug: str, body: dict) -> None:
+    """Keep the JSON of a question whose deck is public: it is the same for every reader."""
+    entry = {"deck_slug": deck_slug, "version": _version(_deck_key(deck_slug)), "body": body}
+    cache.set(_question_key(question_id), entry, timeout=PAGE_TIMEOUT)

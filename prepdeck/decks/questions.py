@@ -85,10 +85,21 @@ def get_question(deck: Deck, question_id: int) -> Question:
     return question
 
 
+# One statement for the question, its tags and its deck (not the deck's owner, unused here),
+# built once: building the loader options anew costs as much as running the query.
+_READABLE_QUESTION = (
+    sa.select(Question)
+    .options(joinedload(Question.deck).lazyload(Deck.owner), joinedload(Question.tag_rows))
+    .where(Question.id == sa.bindparam("question_id"))
+)
+
+
 def get_readable_question(question_id: int, viewer) -> Question:
     """A question by its id, if its deck is readable to the viewer."""
-    question = db.session.scalar(
-        sa.select(Question).options(joinedload(Question.deck)).where(Question.id == question_id)
+    question = (
+        db.session.execute(_READABLE_QUESTION, {"question_id": question_id})
+        .unique()
+        .scalar_one_or_none()
     )
     if question is None or not can_view_by_id(question.deck, viewer):
         raise NotFound("There is no such question.")
