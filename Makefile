@@ -54,7 +54,8 @@ worker: install
 clean:
 	rm -rf $(VENV) node_modules prepdeck/static/vendor .pytest_cache .ruff_cache
 
-# Import throughput and search latency on PostgreSQL (TEST_DATABASE_URL or the local server);
-# writes docs/performance.md. BENCH_ARGS="--repeat 5" passes options through.
+# Import throughput and search latency on PostgreSQL (TEST_DATABASE_URL or the local server),
+# and HTTP throughput under Gunicorn with wrk (`apt-get install -y wrk`; it flushes Redis db 14);
+# writes docs/performance.md. BENCH_ARGS="--only http" or "--repeat 5" passes options through.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -22,7 +22,7 @@ from prepdeck.extensions import db
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SETTINGS = ("shared_buffers", "work_mem", "jit", "synchronous_commit", "gin_pending_list_limit")
-TABLES = "decks, questions, question_tags, import_jobs"
+TABLES = "decks, questions, question_tags, import_jobs, export_jobs"
 
 
 def server_url(given: str | None) -> str:

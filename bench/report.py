@@ -19,7 +19,6 @@ from diagnostics import (
 from import_bench import ImportResults
 from search_bench import APP, APP_COUNT, APP_PAGE, BASE_COUNT, BASE_IDS, SearchResults
 
-START, END = "<!-- bench:decks start -->", "<!-- bench:decks end -->"
 PREAMBLE = """# Performance
 
 Speed and memory targets live in benchmarks, not in tests: `make bench` runs them, each number
@@ -45,11 +44,13 @@ IMPORT_ROWS = (
 )
 
 
-def write(path: Path, section: str) -> None:
-    """Replace this benchmark's section of `path`, or add it; other sections stay as they are."""
+def write(path: Path, section: str, name: str = "decks") -> None:
+    """Replace the section `name` of `path` (between its markers), or add it; other sections
+    stay as they are."""
     text = path.read_text(encoding="utf-8") if path.exists() else PREAMBLE
-    block = f"{START}\n{section.strip()}\n{END}"
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
+    start, end = f"<!-- bench:{name} start -->", f"<!-- bench:{name} end -->"
+    block = f"{start}\n{section.strip()}\n{end}"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text, count=1)
     else:
@@ -62,7 +63,7 @@ def section(command: str, started: datetime, elapsed: float, facts: dict[str, st
             imports: ImportResults, search: SearchResults) -> str:  # fmt: skip
     parts = [
         "## Question bank: import and search on PostgreSQL",
-        f"Measured {started:%Y-%m-%d %H:%M} UTC (the whole run took {elapsed:.0f} s) with:",
+        f"Measured {started:%Y-%m-%d %H:%M} UTC (this part of the run took {elapsed:.0f} s) with:",
         f"```sh\n{command}\n```",
         _machine(facts),
         *_imports(imports),

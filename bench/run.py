@@ -1,11 +1,13 @@
-"""Question-bank benchmark on PostgreSQL: import throughput and search latency, each measured
-beside a baseline in the same run, written to docs/performance.md.
+"""Prepdeck's benchmarks on PostgreSQL, each measured beside a baseline in the same run, written
+to docs/performance.md: import throughput and search latency ("decks"), and HTTP throughput
+and latency under Gunicorn and wrk ("http").
 
-    .venv/bin/python bench/run.py [--questions 10000] [--corpus 100000] [--repeat 3]
-                                  [--database-url URL]
+    .venv/bin/python bench/run.py [--only decks|http] [--questions 10000] [--corpus 100000]
+                                  [--repeat 3] [--deck-questions 1000000] [--database-url URL]
 
 The database server comes from --database-url, else TEST_DATABASE_URL, else the local default;
 the run creates its own database on it (prepdeck_bench_<random>) and drops it at the end.
+Each part rewrites only its own section of the report.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import http_bench
+import http_report
 import import_bench
 import psycopg
 import report
@@ -34,6 +38,7 @@ from database import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("decks", "http")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -46,6 +51,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--database-url", help="PostgreSQL server (SQLAlchemy URL)")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument("--only", action="append", choices=PARTS, help="run only this part")
+    http = parser.add_argument_group("http part")
+    http.add_argument("--deck-questions", type=int, default=1_000_000, help="the paged deck")
+    http.add_argument("--http-seconds", type=float, default=10, help="each measured wrk run")
+    http.add_argument("--http-warmup", type=float, default=3, help="wrk warm-up before each")
+    http.add_argument("--http-rounds", type=int, default=3, help="rounds (median reported)")
+    http.add_argument("--http-threads", type=int, default=2, help="wrk -t")
+    http.add_argument("--http-connections", type=int, default=16, help="wrk -c")
+    http.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="flushed!")
+    http.add_argument("--app-log-level", default="INFO", help="Prepdeck's LOG_LEVEL")
+    http.add_argument("--metrics", action="store_true", help="METRICS_ENABLED for Prepdeck")
     return parser.parse_args(argv)
 
 
@@ -59,10 +75,13 @@ def command_line() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    parts = list(dict.fromkeys(args.only or PARTS))  # in the order given, each once
+    if "http" in parts:
+        http_bench.check(args)
     # A stopped run still drops its database: SIGTERM unwinds like Ctrl-C (psycopg then
     # cancels the statement in progress).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    started, clock = datetime.now(UTC), time.perf_counter()
+    clock = time.perf_counter()
     with scratch_database(server_url(args.database_url)) as url:
         print(f"Benchmark database: {url.rsplit('/', 1)[-1]}", flush=True)
         app = migrated_app(url)
@@ -72,17 +91,36 @@ def main(argv: list[str] | None = None) -> None:
             # the ROLLBACK that ends each request), so every search it runs is planned afresh.
             with psycopg.connect(libpq_url(url), autocommit=True, prepare_threshold=None) as conn:
                 facts = machine_facts(conn)
-                print("Import benchmark", flush=True)
-                imports = import_bench.run(app, conn, owner_id, args)
-                print("Search benchmark", flush=True)
-                search = search_bench.run(app, conn, owner_id, args)
+                sections = {
+                    part: RUNNERS[part](app, conn, owner_id, url, args, facts) for part in parts
+                }
         finally:
             dispose(app)
+    for name, section in sections.items():
+        report.write(args.output, section, name)
+        print(section)
+    print(f"Written to {args.output} in {time.perf_counter() - clock:.0f} s.")
+
+
+def decks_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
+    started, clock = datetime.now(UTC), time.perf_counter()
+    print("Import benchmark", flush=True)
+    imports = import_bench.run(app, conn, owner_id, args)
+    print("Search benchmark", flush=True)
+    search = search_bench.run(app, conn, owner_id, args)
     elapsed = time.perf_counter() - clock
-    section = report.section(command_line(), started, elapsed, facts, imports, search)
-    report.write(args.output, section)
-    print(section)
-    print(f"Written to {args.output} in {elapsed:.0f} s.")
+    return report.section(command_line(), started, elapsed, facts, imports, search)
+
+
+def http_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
+    started, clock = datetime.now(UTC), time.perf_counter()
+    print("HTTP benchmark", flush=True)
+    results = http_bench.run(app, conn, owner_id, url, args)
+    elapsed = time.perf_counter() - clock
+    return http_report.section(command_line(), started, elapsed, facts, results)
+
+
+RUNNERS = {"decks": decks_part, "http": http_part}
 
 
 if __name__ == "__main__":
