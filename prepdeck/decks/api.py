@@ -3,7 +3,7 @@ the services that the pages use too."""
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import current_app, url_for
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, jwt_required
 
@@ -126,10 +126,10 @@ class QuestionResource(MethodView):
         body = deck_cache.public_question(question_id)
         if body is None:
             question = questions.get_readable_question(question_id, viewer)
-            body = s.Question().dump(question)
+            body = current_app.json.dumps(s.Question().dump(question))
             if question.deck.visibility == "public":
                 deck_cache.keep_public_question(question_id, question.deck.slug, body)
-        return jsonify(body)
+        return current_app.response_class(body, mimetype="application/json")
 
     @jwt_required()
     @blp.doc(security=BEARER)

@@ -59,7 +59,7 @@ def _question_key(question_id: int) -> str:
     return f"api:question:{question_id}"
 
 
-def public_question(question_id: int) -> dict | None:
+def public_question(question_id: int) -> str | None:
     """The API's JSON of a question of a public deck, if kept and its deck unchanged since."""
     kept = cache.get(_question_key(question_id))
     if not kept or cache.get(_deck_key(kept["deck_slug"])) != kept["version"]:
@@ -67,7 +67,8 @@ def public_question(question_id: int) -> dict | None:
     return kept["body"]
 
 
-def keep_public_question(question_id: int, deck_slug: str, body: dict) -> None:
-    """Keep the JSON of a question whose deck is public: it is the same for every reader."""
+def keep_public_question(question_id: int, deck_slug: str, body: str) -> None:
+    """Keep the JSON of a question whose deck is public: it is the same for every reader.
+    Kept as text, so that a hit is sent as it is, not decoded and encoded again."""
     entry = {"deck_slug": deck_slug, "version": _version(_deck_key(deck_slug)), "body": body}
     cache.set(_question_key(question_id), entry, timeout=PAGE_TIMEOUT)
