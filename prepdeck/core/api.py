@@ -15,7 +15,7 @@ import marshmallow as ma
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, render_template, request
 from flask_cors import CORS
-from flask_jwt_extended import decode_token, get_current_user, verify_jwt_in_request
+from flask_jwt_extended import decode_token, get_current_user
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -113,9 +113,9 @@ class ApiBlueprint(SmorestBlueprint):
 
 
 def optional_caller():
-    """The account of the request's access token, or None without one. A token that is
-    bad, expired or revoked is refused even where no token is needed."""
-    verify_jwt_in_request(optional=True)
+    """In an operation marked `@jwt_required(optional=True)`: the account of the request's
+    access token, or None without one. (That decorator has already refused a token that is bad,
+    expired or revoked, even though the operation needs none.)"""
     return get_current_user()
 
 

@@ -27,6 +27,7 @@ blp = ApiBlueprint("api_decks", __name__, url_prefix="/api/v1", description="Dec
 
 @blp.route("/decks")
 class DecksResource(MethodView):
+    @jwt_required(optional=True)  # a bad token is refused before anything else
     @blp.doc(security=BEARER_OR_NONE)
     @blp.arguments(s.DeckListArgs, location="query")
     @blp.response(200, s.DeckPage)
@@ -56,6 +57,7 @@ class DecksResource(MethodView):
 
 @blp.route("/decks/<id:deck_id>")
 class DeckResource(MethodView):
+    @jwt_required(optional=True)  # a bad token is refused before anything else
     @blp.doc(security=BEARER_OR_NONE)
     @blp.response(200, s.Deck)
     @documented(blp, read=True)
@@ -85,6 +87,7 @@ class DeckResource(MethodView):
 
 @blp.route("/decks/<id:deck_id>/questions")
 class DeckQuestionsResource(MethodView):
+    @jwt_required(optional=True)  # a bad token is refused before anything else
     @blp.doc(security=BEARER_OR_NONE)
     @blp.arguments(s.QuestionListArgs, location="query")
     @blp.response(200, s.QuestionPage)
@@ -117,12 +120,13 @@ class DeckQuestionsResource(MethodView):
 
 @blp.route("/questions/<id:question_id>")
 class QuestionResource(MethodView):
+    @jwt_required(optional=True)  # a bad token is refused before anything else
     @blp.doc(security=BEARER_OR_NONE)
     @blp.response(200, s.Question)
     @documented(blp, read=True)
     def get(self, question_id: int):
         """One question with its Markdown answer and the rendered HTML"""
-        viewer = optional_caller()  # a bad token is refused even for a kept answer
+        viewer = optional_caller()
         body = deck_cache.public_question(question_id)
         if body is None:
             question = questions.get_readable_question(question_id, viewer)
@@ -168,6 +172,7 @@ class QuestionMoveResource(MethodView):
 
 @blp.route("/search")
 class SearchResource(MethodView):
+    @jwt_required(optional=True)  # a bad token is refused before anything else
     @blp.doc(security=BEARER_OR_NONE)
     @blp.arguments(s.SearchArgs, location="query")
     @blp.response(200, s.SearchPage)
