@@ -21,7 +21,7 @@ from prepdeck.config import normalise_database_url
 from prepdeck.extensions import db
 from tests.celery_workers import Worker
 from tests.factories import PASSWORD, AdminFactory, UserFactory
-from tests.services import PrivateRedis, missing
+from tests.services import CHROMIUM_ARGS, PrivateRedis, chromium_path, missing
 
 
 @pytest.fixture(scope="session")
@@ -192,3 +192,24 @@ def start_worker(app_factory, tmp_path):
         worker.stop()
         # Shown by pytest only when the test failed.
         print(f"--- worker output ({worker.log_path.name}) ---\n{worker.output()}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        missing("Chromium is not installed (apt-get install -y chromium)")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()

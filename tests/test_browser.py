@@ -9,27 +9,16 @@ page that sends it has answered.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, AdminFactory
-from tests.services import chromium_path, missing
+from tests.services import TIMEOUT_MS, WsgiServer
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-TIMEOUT_MS = 10_000
 
 
 @dataclass
@@ -38,36 +27,13 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        missing("Chromium is not installed (apt-get install -y chromium)")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
-
-
 @pytest.fixture
 def live_server(app_factory):
     app = app_factory()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = url  # links in emails point at this server
-    yield LiveServer(app, url)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    server = WsgiServer(app)
+    app.config["BASE_URL"] = server.url  # links in emails point at this server
+    yield LiveServer(app, server.url)
+    server.stop()
 
 
 class Visitor:

@@ -3,16 +3,14 @@ not listed cannot; and the interactive docs page renders under the app's own CSP
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
 from prepdeck.decks.models import Deck
 from prepdeck.extensions import db
 from tests.factories import PASSWORD, UserFactory
-from tests.test_browser import TIMEOUT_MS, LiveServer, browser  # noqa: F401 - fixture
+from tests.services import TIMEOUT_MS, WsgiServer
+from tests.test_browser import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -36,21 +34,6 @@ CALL_API = """async ([api, email, password]) => {
 }"""
 
 
-class Server:
-    """A WSGI app on a loopback port of its own, i.e. an origin of its own."""
-
-    def __init__(self, app) -> None:
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
 def blank_page(environ, start_response):
     return Response("<!doctype html><title>other site</title>", mimetype="text/html")(
         environ, start_response
@@ -59,7 +42,7 @@ def blank_page(environ, start_response):
 
 @pytest.fixture
 def origins():
-    servers = [Server(blank_page), Server(blank_page)]
+    servers = [WsgiServer(blank_page), WsgiServer(blank_page)]
     yield servers
     for server in servers:
         server.stop()
@@ -68,7 +51,7 @@ def origins():
 @pytest.fixture
 def api_server(app_factory, origins):
     app = app_factory(CORS_ORIGINS=[origins[0].url])
-    server = Server(app)
+    server = WsgiServer(app)
     with app.app_context():
         UserFactory(email="ada@example.com")
     yield LiveServer(app, server.url)
@@ -80,7 +63,7 @@ def decks_made(app) -> int:
         return db.session.query(Deck).filter_by(title="Made from another origin").count()
 
 
-def test_only_a_listed_origin_can_call_the_api(browser, api_server, origins):  # noqa: F811
+def test_only_a_listed_origin_can_call_the_api(browser, api_server, origins):
     allowed, other = origins
     context = browser.new_context()
     context.set_default_timeout(TIMEOUT_MS)
@@ -99,7 +82,7 @@ def test_only_a_listed_origin_can_call_the_api(browser, api_server, origins):  #
         context.close()
 
 
-def test_docs_page_renders_every_operation(browser, api_server):  # noqa: F811
+def test_docs_page_renders_every_operation(browser, api_server):
     context = browser.new_context(base_url=api_server.url)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from prepdeck.accounts.models import OAuthLink
 from prepdeck.extensions import db
 from tests.oauth_provider import OAuthProvider
-from tests.test_browser import TIMEOUT_MS, browser  # noqa: F401 - fixture
-from tests.test_browser_api import Server
+from tests.services import TIMEOUT_MS, WsgiServer
 
 pytestmark = pytest.mark.browser
 
@@ -34,13 +33,13 @@ def site(app_factory, provider):
         GITHUB_OAUTH_CLIENT_SECRET=provider.client_secret,
         OAUTH_ENDPOINTS={"github": endpoints},
     )
-    server = Server(app)
+    server = WsgiServer(app)
     provider.add_redirect_uri(f"{server.url}/login/github/authorized")
     yield app, server.url
     server.stop()
 
 
-def test_sign_in_with_github_in_chromium(browser, site, provider):  # noqa: F811
+def test_sign_in_with_github_in_chromium(browser, site, provider):
     app, url = site
     provider.sign_in_as(id=4242, login="ada", name="Ada Lovelace", email="ada@example.com")
     context = browser.new_context(base_url=url)
