@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret", "dev-insecure-key"}
+MAIL_BACKENDS = ("smtp", "console", "outbox")
 DEV_SECRET_KEY = "dev-insecure-key"  # noqa: S105 - refused by ProductionConfig.check
 
 
@@ -94,7 +95,8 @@ class BaseConfig:
         self.LOGIN_LIMIT_IP = os.environ.get("LOGIN_LIMIT_IP", "20 per minute")
         self.MAIL_LIMIT = os.environ.get("MAIL_LIMIT", "5 per hour")
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Prepdeck <no-reply@prepdeck.local>")
-        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+        # console: printed by the worker, in the terminal of `make run`; see prepdeck.core.mail.
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
         self.MAIL_PORT = env_int("MAIL_PORT", 587)
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
@@ -205,6 +207,10 @@ class BaseConfig:
 
     def check(self) -> None:
         """Refuse settings that would be unsafe in this environment."""
+        if self.MAIL_BACKEND not in MAIL_BACKENDS:
+            raise ConfigurationError(
+                f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}, got {self.MAIL_BACKEND!r}"
+            )
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in dir(self) if k.isupper()}
@@ -235,6 +241,7 @@ class TestingConfig(BaseConfig):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
         self.CHECK_DATABASE_ON_START = False
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
 
 
 class ProductionConfig(BaseConfig):
@@ -254,6 +261,7 @@ class ProductionConfig(BaseConfig):
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1)
 
     def check(self) -> None:
+        super().check()
         if self.SECRET_KEY.strip() in INSECURE_SECRET_KEYS:
             raise ConfigurationError(
                 "SECRET_KEY is missing or a default value: set the SECRET_KEY environment "

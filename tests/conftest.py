@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from prepdeck import create_app
 from prepdeck.config import normalise_database_url
+from prepdeck.core import mail
 from prepdeck.extensions import db
 from tests.celery_workers import Worker
 from tests.factories import PASSWORD, AdminFactory, UserFactory
@@ -175,6 +176,54 @@ def login(client, email: str, password: str = PASSWORD, remember: bool = False, 
 def post_form(client, path: str, data: dict, page: str | None = None, **extra):
     """POST like a browser: fetch the page that holds the form for its CSRF token first."""
     return client.post(path, data={**data, "csrf_token": csrf_token(client, page or path)}, **extra)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    recipient: str
+    subject: str
+    body_text: str
+
+
+class Mailbox(list):
+    """Messages as their recipients received them (a sensitive body is gone from the outbox)."""
+
+    def to(self, recipient: str) -> list[Delivered]:
+        return [message for message in self if message.recipient == recipient]
+
+    def link(self, recipient: str) -> str:
+        """The path of the link in the last message to `recipient`."""
+        [*_, last] = self.to(recipient) or [None]
+        assert last is not None, f"no mail to {recipient}"
+        return link_in(last)
+
+
+def link_in(message: Delivered, base: str = "http://127.0.0.1:5000") -> str:
+    match = re.search(re.escape(base) + r"(/\S+)", message.body_text)
+    assert match, message.body_text
+    return match.group(1)
+
+
+_MAILBOX = Mailbox()
+
+
+def delivered(recipient: str) -> list[Delivered]:
+    """What the current test's app delivered to `recipient`, in order."""
+    return _MAILBOX.to(recipient)
+
+
+@pytest.fixture(autouse=True)
+def mailbox():
+    """Every message delivered during the test (in this process), as its recipient got it."""
+    _MAILBOX.clear()
+
+    def record(_app, message, **_extra):
+        _MAILBOX.append(Delivered(message.recipient, message.subject, message.body_text))
+
+    mail.message_delivered.connect(record, weak=False)
+    yield _MAILBOX
+    mail.message_delivered.disconnect(record)
+    _MAILBOX.clear()
 
 
 @pytest.fixture

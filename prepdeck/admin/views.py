@@ -60,6 +60,12 @@ def enable_user(user_id: int):
     return _user_action(lambda: services.set_disabled(current_account(), user_id, False), "enabled")
 
 
+@bp.post("/users/<id:user_id>/confirm")
+@admin_required
+def confirm_user(user_id: int):
+    return _user_action(lambda: services.confirm_address(user_id), "confirmed")
+
+
 @bp.post("/users/<id:user_id>/role")
 @admin_required
 def change_role(user_id: int):
@@ -103,4 +109,4 @@ def outbox_message(message_id: int):
     message = mail.get_message(message_id)
     if message is None:
         abort(404)
-    return render_template("admin/message.html", message=message)
+    return render_template("admin/message.html", message=message, body=mail.shown_body(message))

@@ -3,20 +3,29 @@
 Delivery is at most once per message: a job first claims the row (queued -> sending) in one
 conditional UPDATE, so a redelivered or concurrent job finds nothing to do. A claim left behind
 by a worker that died is released by `release_stale_claims`, which beat runs periodically.
+
+Backends (`MAIL_BACKEND`): `smtp` sends; `console` prints the message on the worker's standard
+output (development: the terminal of `make run`); `outbox` only records it. A message holding a
+single-use link (`sensitive`) loses its body once delivered, whatever the backend, and until then
+the admin area shows it with its links hidden: nobody but the recipient ever reads such a link.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
+import sys
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app
 
 from prepdeck.celery_app import enqueue
+from prepdeck.config import MAIL_BACKENDS
 from prepdeck.core.models import OutboxMessage, utcnow
 from prepdeck.extensions import db
 
@@ -24,6 +33,12 @@ log = logging.getLogger("prepdeck.mail")
 table = OutboxMessage.__table__
 REMOVED_BODY = "(This message held a single-use link. It was removed once the email was sent.)"
 STALE_AFTER = timedelta(minutes=10)
+HIDDEN_LINK = "[link hidden]"
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+# Sent with the message as it is delivered, before a sensitive body is removed: what a mail
+# server would receive. Tests listen to it to follow links as a recipient would.
+message_delivered = Namespace().signal("message-delivered")
 
 
 def queue_email(recipient: str, subject: str, body_text: str, *, sensitive: bool = False) -> int:
@@ -65,18 +80,46 @@ def deliver(message_id: int) -> str:
     try:
         if backend == "smtp":
             _send_smtp(message)
+        elif backend == "console":
+            _print(message)
         elif backend != "outbox":
-            raise ValueError(f"MAIL_BACKEND must be 'outbox' or 'smtp', got {backend!r}")
+            known = ", ".join(MAIL_BACKENDS)
+            raise ValueError(f"MAIL_BACKEND must be one of {known}, got {backend!r}")
     except Exception:
         _release(message_id, "queued")
         raise
+    message_delivered.send(current_app._get_current_object(), message=message)
     message.status = "sent"
     message.sent_at = utcnow()
     message.error = None
-    if backend == "smtp" and message.is_sensitive:
+    if message.is_sensitive:
         message.body_text = REMOVED_BODY
+        message.body_html = None
     db.session.commit()
     return "sent"
+
+
+def shown_body(message: OutboxMessage) -> str:
+    """The body as the admin area shows it: the links of a sensitive message hidden."""
+    if not message.is_sensitive:
+        return message.body_text
+    return _LINK.sub(lambda match: _hide_link(match.group(0)), message.body_text)
+
+
+def _hide_link(url: str) -> str:
+    # Keep where the link goes (".../reset-password/") so an admin can tell what it was for.
+    head, _, _secret = url.rstrip("/").rpartition("/")
+    return f"{head}/{HIDDEN_LINK}" if "://" in head else HIDDEN_LINK
+
+
+def _print(message: OutboxMessage) -> None:
+    rule = "-" * 72
+    print(
+        f"{rule}\nTo: {message.recipient}\nSubject: {message.subject}\n\n"
+        f"{message.body_text}\n{rule}",
+        file=sys.stdout,
+        flush=True,
+    )
 
 
 def _release(message_id: int, status: str, error: str | None = None) -> None:

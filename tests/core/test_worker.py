@@ -124,11 +124,12 @@ def test_worker_on_filesystem_broker_delivers_mail_like_make_run(
     assert list(queue.iterdir()) == []
 
 
-def test_a_job_can_send_mail_outside_any_request(app):
+def test_a_job_can_send_mail_outside_any_request(app, mailbox):
     """A worker runs services in a bare app context (no request), as FlaskTask does."""
     with app.app_context():
         register_user("no-request@example.com", "Background Sender", PASSWORD)
         message = db.session.scalars(sa.select(OutboxMessage)).one()
         assert message.recipient == "no-request@example.com"
         assert message.status == "sent"  # the testing app runs jobs eagerly
-        assert f"{app.config['BASE_URL']}/confirm/" in message.body_text
+    [received] = mailbox.to("no-request@example.com")
+    assert f"{app.config['BASE_URL']}/confirm/" in received.body_text
