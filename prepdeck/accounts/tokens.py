@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import redis
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token
 
 from prepdeck.accounts.models import RevokedToken, User
@@ -63,6 +63,7 @@ def _redis() -> redis.Redis | None:
 def revoke(payload: dict) -> None:
     """Put the token on the revocation list until it would have expired anyway."""
     jti, expires = payload["jti"], int(payload["exp"])
+    g.setdefault("revoked_tokens", {})[jti] = True
     store = _redis()
     if store is not None:
         try:
@@ -85,6 +86,14 @@ def revoke(payload: dict) -> None:
 
 
 def is_revoked(payload: dict) -> bool:
+    # Asked twice per API request (the rate limit's key, then the view): once is enough.
+    known = g.setdefault("revoked_tokens", {})
+    if payload["jti"] not in known:
+        known[payload["jti"]] = _lookup_revoked(payload)
+    return known[payload["jti"]]
+
+
+def _lookup_revoked(payload: dict) -> bool:
     store = _redis()
     if store is None:
         return db.session.get(RevokedToken, payload["jti"]) is not None

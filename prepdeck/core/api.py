@@ -15,7 +15,7 @@ import marshmallow as ma
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, render_template, request
 from flask_cors import CORS
-from flask_jwt_extended import decode_token, get_current_user
+from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -120,13 +120,15 @@ def optional_caller():
 
 
 def caller_key() -> str:
-    """Rate-limit key: the token itself when it is validly signed, else the address. Per token,
-    not per account: replaying an old or revoked token uses up only that token's budget."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        # A bad token is refused by the view itself; here it only counts by address.
-        with contextlib.suppress(Exception):
-            return f"token:{decode_token(token.strip())['jti']}"
+    """Rate-limit key: the account of a token that is valid now (signature, expiry, revocation,
+    account and session all checked, access or refresh alike), else the address. Per account, so
+    refreshing or signing in again brings no fresh budget; a revoked, expired or forged token
+    counts against the address that sends it, never against the account it names."""
+    if request.headers.get("Authorization", "").strip():
+        with contextlib.suppress(Exception):  # a bad token is refused by the view itself
+            verified = verify_jwt_in_request(optional=True, verify_type=False)
+            if verified is not None and get_current_user() is not None:
+                return f"account:{verified[1]['sub']}"
     return f"ip:{get_remote_address() or 'unknown'}"
 
 

@@ -269,13 +269,15 @@ def test_deeply_nested_json_is_a_400_not_a_crash(app_factory, user):
         assert response.status_code == 400 and error_code(response) == "bad_request"
 
 
-def test_replaying_a_revoked_token_does_not_use_up_a_new_ones_budget(app_factory, user):
+def test_replaying_a_revoked_token_does_not_use_up_the_owners_budget(app_factory, user):
     app = app_factory(API_RATE_LIMIT="3 per minute", LOGIN_LIMIT_IP="100 per minute")
     old = ApiClient(app.test_client()).sign_in(user.email)
     old.post("auth/revoke")
-    assert [old.get("me").status_code for _ in range(3)] == [401, 401, 429]
+    # Someone who took the old token replays it from their own address: it counts there.
+    old.client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    assert [old.get("me").status_code for _ in range(4)] == [401, 401, 401, 429]
     fresh = ApiClient(app.test_client()).sign_in(user.email)
-    assert fresh.get("me").status_code == 200
+    assert [fresh.get("me").status_code for _ in range(2)] == [200, 200]
 
 
 def test_a_kept_public_question_never_outlives_a_change(api, client):
