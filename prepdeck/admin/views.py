@@ -10,6 +10,7 @@ from prepdeck.admin import services
 from prepdeck.core import jobs, mail
 from prepdeck.core.errors import DomainError
 from prepdeck.core.forms import ActionForm
+from prepdeck.core.pagination import page_number
 from prepdeck.core.urls import safe_redirect_target
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,7 +38,7 @@ def dashboard():
 @bp.get("/users")
 @admin_required
 def users():
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     search = request.args.get("q", "", type=str)[:100]
     return render_template(
         "admin/users.html",

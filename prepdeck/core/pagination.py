@@ -7,7 +7,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from prepdeck.core.errors import NotFound
 from prepdeck.extensions import db
+
+# Far beyond any list a person pages through, and small enough for every database's OFFSET.
+MAX_PAGE = 10_000
+NO_SUCH_PAGE = "There is no such page."
+
+
+def page_number(value: str | None) -> int:
+    """The `page` argument of a list page: a whole number from 1 to MAX_PAGE, else NotFound."""
+    if value is None or value == "":
+        return 1
+    if not (value.isascii() and value.isdigit()) or len(value) > 5 or int(value) > MAX_PAGE:
+        raise NotFound(NO_SUCH_PAGE)
+    if int(value) < 1:
+        raise NotFound(NO_SUCH_PAGE)
+    return int(value)
 
 
 @dataclass
@@ -29,14 +45,22 @@ class Page:
     def has_next(self) -> bool:
         return self.page < self.pages
 
+    def require_exists(self) -> Page:
+        """NotFound for a page past the last one (page 1 always exists, if empty)."""
+        if self.page > self.pages:
+            raise NotFound(NO_SUCH_PAGE)
+        return self
+
 
 def paginate(query: sa.Select, page: int, per_page: int = 20) -> Page:
-    page = max(1, page)
+    if not 1 <= page <= MAX_PAGE:
+        raise NotFound(NO_SUCH_PAGE)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    found = Page(items=[], page=page, per_page=per_page, total=total or 0).require_exists()
+    found.items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return found
 
 
 @dataclass

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
-from prepdeck.core.errors import Invalid
-from prepdeck.core.pagination import Page
+from prepdeck.core.errors import Invalid, NotFound
+from prepdeck.core.pagination import NO_SUCH_PAGE, Page
 from prepdeck.decks.models import Deck, Question
 from prepdeck.decks.services import visible_decks_clause
 from prepdeck.extensions import db
@@ -53,9 +53,11 @@ def _words(query: str) -> list[str]:
 
 
 def search_questions(viewer, query: str, page: int = 1, per_page: int = 20) -> Page:
-    page = max(1, page)
+    """One page of hits; NotFound past the last one (results stop at COUNT_CAP)."""
+    if not 1 <= page <= -(-COUNT_CAP // per_page):
+        raise NotFound(NO_SUCH_PAGE)
     hits, total = search_slice(viewer, query, (page - 1) * per_page, per_page)
-    return Page(items=hits, page=page, per_page=per_page, total=total)
+    return Page(items=hits, page=page, per_page=per_page, total=total).require_exists()
 
 
 def search_slice(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:

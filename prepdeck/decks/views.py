@@ -6,9 +6,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from prepdeck.accounts.access import current_account
-from prepdeck.core.errors import Conflict, DomainError, Invalid
+from prepdeck.core.errors import Conflict, Invalid
 from prepdeck.core.forms import ActionForm, show_error
 from prepdeck.core.markdown import highlight_css
+from prepdeck.core.pagination import page_number
 from prepdeck.core.responses import download
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import exports, imports, questions, search, services, transfer
@@ -28,7 +29,7 @@ bp = Blueprint("decks", __name__)
 def catalogue():
     args = request.args
     tag, level, sort = args.get("tag", "")[:50], args.get("level", ""), args.get("sort", "updated")
-    page = services.catalogue(tag, level, sort, args.get("page", 1, type=int))
+    page = services.catalogue(tag, level, sort, page_number(args.get("page")))
     return render_template(
         "decks/catalogue.html", page=page, tag=tag, level=level, sort=sort,
         levels=LEVELS, sorts=services.SORTS, tags=services.popular_tags(),
@@ -38,7 +39,7 @@ def catalogue():
 @bp.get("/decks/mine")
 @login_required
 def mine():
-    page = services.owned_decks(current_account(), request.args.get("page", 1, type=int))
+    page = services.owned_decks(current_account(), page_number(request.args.get("page")))
     return render_template("decks/mine.html", page=page)
 
 
@@ -175,13 +176,12 @@ def move_question(slug: str, question_id: int):
 @bp.get("/search")
 def search_page():
     query = request.args.get("q", "").strip()
+    page = page_number(request.args.get("page"))
     results, error = None, None
     if query:
         try:
-            results = search.search_questions(
-                _viewer(), query, request.args.get("page", 1, type=int)
-            )
-        except DomainError as problem:
+            results = search.search_questions(_viewer(), query, page)
+        except Invalid as problem:  # said on the page; past the last page is a 404
             error = problem.message
     return render_template("decks/search.html", query=query, results=results, error=error)
 
