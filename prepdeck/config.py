@@ -272,6 +272,11 @@ class ProductionConfig(BaseConfig):
             raise ConfigurationError("SECRET_KEY is too short: use at least 32 characters")
         if self.JWT_SECRET_KEY is not None and len(self.JWT_SECRET_KEY) < 32:
             raise ConfigurationError("JWT_SECRET_KEY is too short: use at least 32 characters")
+        if self.METRICS_ENABLED and len(self.METRICS_TOKEN or "") < 16:
+            raise ConfigurationError(
+                "METRICS_ENABLED is set without METRICS_TOKEN: set METRICS_TOKEN to a random "
+                "string of 16 characters or more, which Prometheus sends as a bearer token"
+            )
 
 
 CONFIGS = {

@@ -21,6 +21,9 @@ REQUESTS = Counter(
     "HTTP requests answered",
     ["method", "endpoint", "status"],
 )
+# Labels come from a fixed set: a label taken from the request as sent would let anyone grow
+# the process (and every scrape) by one series per made-up method.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY = Histogram(
     "prepdeck_http_request_duration_seconds",
     "Time to answer an HTTP request",
@@ -43,8 +46,9 @@ def init_metrics(app: Flask) -> None:
         started = g.get("metrics_started")
         if started is not None:
             endpoint = request.url_rule.endpoint if request.url_rule else "unmatched"
-            LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - started)
-            REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+            method = request.method if request.method in KNOWN_METHODS else "other"
+            LATENCY.labels(method, endpoint).observe(time.perf_counter() - started)
+            REQUESTS.labels(method, endpoint, str(response.status_code)).inc()
         return response
 
 
