@@ -1,39 +1,13 @@
 """Registering, confirming, signing in and out, resetting a password, and settings."""
 
-import re
-
 import time_machine
 from flask import session
 
-from prepdeck.accounts.models import User
-from prepdeck.core.models import OutboxMessage
-from prepdeck.extensions import db
+from tests.accounts.mailbox import link_in, outbox, users
 from tests.conftest import csrf_token, login, make_person, post_form
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-def outbox(app, recipient: str) -> list[OutboxMessage]:
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                db.select(OutboxMessage)
-                .where(OutboxMessage.recipient == recipient)
-                .order_by(OutboxMessage.id)
-            )
-        )
-
-
-def users(app) -> list[User]:
-    with app.app_context():
-        return list(db.session.scalars(db.select(User).order_by(User.id)))
-
-
-def link_in(message: OutboxMessage) -> str:
-    match = re.search(r"http://127\.0\.0\.1:5000(/\S+)", message.body_text)
-    assert match, message.body_text
-    return match.group(1)
 
 
 def register(client, email="grace@example.com", name="Grace", password=PASSWORD, **extra):
