@@ -93,6 +93,8 @@ class BaseConfig:
         self.RESET_TOKEN_MAX_AGE = env_int("RESET_TOKEN_MAX_AGE", 3600)
         self.LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per minute")
         self.LOGIN_LIMIT_IP = os.environ.get("LOGIN_LIMIT_IP", "20 per minute")
+        self.LOGIN_LIMIT_SPREAD = os.environ.get("LOGIN_LIMIT_SPREAD", "30 per hour")
+        self.SIGN_IN_LINK_MAX_AGE = env_int("SIGN_IN_LINK_MAX_AGE", 15 * 60)
         self.MAIL_LIMIT = os.environ.get("MAIL_LIMIT", "5 per hour")
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Prepdeck <no-reply@prepdeck.local>")
         # console: printed by the worker, in the terminal of `make run`; see prepdeck.core.mail.
@@ -200,6 +202,10 @@ class BaseConfig:
                 "requeue-mail": {"task": "core.requeue_mail", "schedule": 300.0},
                 "prune-revoked-tokens": {
                     "task": "accounts.prune_revoked_tokens",
+                    "schedule": 3600.0,
+                },
+                "prune-expired-sessions": {
+                    "task": "accounts.prune_expired_sessions",
                     "schedule": 3600.0,
                 },
             },

@@ -6,7 +6,7 @@ from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, get_jwt, jwt_required
 
-from prepdeck.accounts import services, tokens
+from prepdeck.accounts import signin, tokens
 from prepdeck.accounts.schemas import AccessToken, Account, Revoked, TokenPair, TokenRequest
 from prepdeck.core.api import BEARER, ApiBlueprint, documented
 from prepdeck.core.errors import Invalid, Unauthorized
@@ -36,13 +36,14 @@ class TokenResource(MethodView):
     def post(self, body: dict):
         """Sign in with email and password
 
-        Throttled like the sign-in form. The access token lasts 15 minutes; the refresh
-        token 30 days."""
+        The same rules as the sign-in form: throttled alike (429), and refused (403) for a
+        disabled account or one whose address is not confirmed yet (`email_unconfirmed`).
+        The access token lasts 15 minutes; the refresh token 30 days."""
         try:
-            user = services.authenticate(body["email"], body["password"], request.remote_addr)
+            user = signin.authenticate(body["email"], body["password"], request.remote_addr)
         except Invalid as error:
             raise Unauthorized(error.message) from None
-        services.record_login(user)
+        signin.record_login(user)
         return tokens.token_pair(user)
 
 

@@ -12,13 +12,17 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from prepdeck.accounts.models import OAuthLink, User
-from prepdeck.accounts.services import find_by_email, normalise_email, require_valid_email
-from prepdeck.core.errors import Conflict, Forbidden, NotFound
+from prepdeck.accounts.services import (
+    find_by_email,
+    normalise_email,
+    require_may_sign_in,
+    require_valid_email,
+)
+from prepdeck.core.errors import Conflict, DomainError, NotFound
 from prepdeck.core.models import utcnow
 from prepdeck.extensions import db
 
 LABELS = {"github": "GitHub", "google": "Google"}
-DISABLED = "This account has been disabled. Contact the site administrator."
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,11 @@ def sign_in_with_provider(profile: ProviderProfile, token: dict) -> User:
                 provider=profile.provider, provider_user_id=profile.user_id, user=user, token=token
             )
         )
-    if user.is_disabled:
+    try:
+        require_may_sign_in(user)  # the rule every way in applies
+    except DomainError:
         db.session.rollback()
-        raise Forbidden(DISABLED)
+        raise
     user.last_login_at = utcnow()
     _commit(profile)
     return user

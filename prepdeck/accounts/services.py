@@ -1,17 +1,18 @@
-"""Accounts: registration, sign-in, tokens sent by email, profile changes and roles."""
+"""Accounts: registration, confirmation, password resets, profile and password changes.
+
+Signing in is in signin.py, a change of address in email_change.py, the signed-in sessions in
+sessions.py and the emailed links in mailing.py.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import current_app
 
+from prepdeck.accounts import sessions
+from prepdeck.accounts.mailing import make_token, read_token, send
 from prepdeck.accounts.models import ROLES, User
-from prepdeck.core import mail, throttle
 from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
 from prepdeck.core.models import utcnow
 from prepdeck.core.urls import external_url
@@ -24,11 +25,20 @@ COMMON_PASSWORDS = {
     "qwertyuiop", "qwerty1234", "iloveyou12", "letmein123", "welcome123", "admin12345",
     "passw0rd123", "abc1234567", "0987654321", "1111111111", "prepdeck123",
 }  # fmt: skip
-LOGIN_FAILED = "Email or password is incorrect."
+DISABLED = "This account has been disabled. Contact the site administrator."
 
 
 class Unconfirmed(Forbidden):
     code = "email_unconfirmed"
+
+
+def require_may_sign_in(user: User) -> None:
+    """Refuse, with the reason, an account that may not sign in (see `User.may_sign_in`):
+    every way in calls this once the person has proved who they are."""
+    if user.is_disabled:
+        raise Forbidden(DISABLED)
+    if not user.is_confirmed:
+        raise Unconfirmed("Please confirm your email address first: we sent you a link.")
 
 
 def normalise_email(email: str) -> str:
@@ -100,14 +110,8 @@ def find_by_email(email: str) -> User | None:
 
 
 def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: `id:version`, refused when the version has moved on."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or user.is_disabled:
-        return None
-    return user
+    """Flask-Login's loader: the account of a live session (see sessions.load)."""
+    return sessions.load(session_id)
 
 
 # Registration and confirmation -------------------------------------------------------
@@ -165,14 +169,12 @@ def create_user(
 def send_confirmation(user: User) -> None:
     token = make_token(user, "confirm")
     link = external_url("accounts.confirm_email", token=token)
-    _send(
-        user.email, "Confirm your Prepdeck email", "confirm", sensitive=True, user=user, link=link
-    )
+    send(user.email, "Confirm your Prepdeck email", "confirm", sensitive=True, user=user, link=link)
 
 
 def send_account_exists_notice(user: User) -> None:
     link = external_url("accounts.forgot_password")
-    _send(user.email, "You already have a Prepdeck account", "exists", user=user, link=link)
+    send(user.email, "You already have a Prepdeck account", "exists", user=user, link=link)
 
 
 def resend_confirmation(email: str) -> None:
@@ -182,60 +184,13 @@ def resend_confirmation(email: str) -> None:
 
 
 def confirm_email(token: str) -> User:
-    user = read_token(token, "confirm", current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    user = read_token(token, "confirm")
     user.email_confirmed_at = utcnow()
     db.session.commit()
     return user
 
 
-# Tokens sent by email ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TokenPurpose:
-    salt: str
-    used_message: str
-
-
-PURPOSES = {
-    "confirm": TokenPurpose("prepdeck.confirm-email", "This email address is already confirmed."),
-    "reset": TokenPurpose(
-        "prepdeck.reset-password", "This reset link has already been used. Ask for a new one."
-    ),
-}
-
-
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=PURPOSES[purpose].salt)
-
-
-def _fingerprint(user: User, purpose: str) -> str:
-    """What a token is bound to; once the action is done it no longer matches (single use)."""
-    if purpose == "confirm":
-        state = f"{user.email}|{user.email_confirmed_at is not None}"
-    else:
-        # Bound to the address it was sent to: after an email change it no longer works.
-        state = f"{user.email}|{user.password_hash}|{user.session_version}"
-    return hashlib.sha256(state.encode()).hexdigest()[:24]
-
-
-def make_token(user: User, purpose: str) -> str:
-    return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user, purpose)})
-
-
-def read_token(token: str, purpose: str, max_age: int) -> User:
-    try:
-        payload = _serializer(purpose).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise Invalid("This link has expired. Ask for a new one.") from None
-    except BadSignature:
-        raise Invalid("This link is not valid. Check that you copied all of it.") from None
-    user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
-    if user is None or user.is_disabled:
-        raise Invalid("This link is not valid. Check that you copied all of it.")
-    if payload.get("fp") != _fingerprint(user, purpose):
-        raise Invalid(PURPOSES[purpose].used_message)
-    return user
+# Password reset ------------------------------------------------------------------------
 
 
 def request_password_reset(email: str) -> None:
@@ -245,11 +200,11 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token(user, "reset")
     link = external_url("accounts.reset_password", token=token)
-    _send(user.email, "Reset your Prepdeck password", "reset", sensitive=True, user=user, link=link)
+    send(user.email, "Reset your Prepdeck password", "reset", sensitive=True, user=user, link=link)
 
 
 def check_reset_token(token: str) -> User:
-    return read_token(token, "reset", current_app.config["RESET_TOKEN_MAX_AGE"])
+    return read_token(token, "reset")
 
 
 def reset_password(token: str, new_password: str) -> User:
@@ -262,64 +217,20 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
-# Signing in --------------------------------------------------------------------------
-
-_DUMMY_HASH: str | None = None
-
-
-def _spend_hash_time(password: str) -> None:
-    """Check against a throwaway hash so unknown emails take as long as known ones."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = hash_password("placeholder-password-for-timing")
-    password_matches(_DUMMY_HASH, password)
-
-
-def authenticate(email: str, password: str, remote_addr: str | None) -> User:
-    """The user for these credentials, or Invalid; throttled per account and per address."""
-    config = current_app.config
-    email = normalise_email(email)
-    keys = [
-        (config["LOGIN_LIMIT_ACCOUNT"], "login-account", email),
-        (config["LOGIN_LIMIT_IP"], "login-ip", remote_addr or "unknown"),
-    ]
-    message = "Too many failed sign-in attempts. Wait a minute and try again."
-    for limit, *key in keys:
-        throttle.check(limit, *key, message=message)
-    user = find_by_email(email)
-    if user is None or not user.password_hash:
-        _spend_hash_time(password)
-        ok = False
-    else:
-        ok = password_matches(user.password_hash, password)
-    if not ok:
-        for limit, *key in keys:
-            throttle.hit(limit, *key)
-        raise Invalid(LOGIN_FAILED)
-    if user.is_disabled:
-        raise Forbidden("This account has been disabled. Contact the site administrator.")
-    if not user.is_confirmed:
-        raise Unconfirmed("Please confirm your email address first: we sent you a link.")
-    throttle.clear(keys[0][0], *keys[0][1:])
-    return user
-
-
-def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
-    db.session.commit()
-
-
 # Settings ----------------------------------------------------------------------------
 
 
-def _check_current_password(user: User, password: str) -> None:
+def check_current_password(user: User, password: str) -> None:
     if not password_matches(user.password_hash, password):
         raise Invalid("Your current password is incorrect.", details={"current_password": []})
 
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.session_version += 1  # ends every other session and remember-me cookie
+    # Ends every session, remember-me cookie and API token made before; the caller signs
+    # this browser in again if it should carry on.
+    user.session_version += 1
+    sessions.end_all(user)
 
 
 def update_profile(user: User, display_name: str) -> User:
@@ -332,35 +243,9 @@ def update_profile(user: User, display_name: str) -> User:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> User:
-    _check_current_password(user, current_password)
+    check_current_password(user, current_password)
     _require_good_password(new_password, user.email, user.display_name)
     _set_password(user, new_password)
     db.session.commit()
-    _send(user.email, "Your Prepdeck password was changed", "password_changed", user=user)
+    send(user.email, "Your Prepdeck password was changed", "password_changed", user=user)
     return user
-
-
-def change_email(user: User, new_email: str, current_password: str) -> User:
-    """Switch to a new address; it must be confirmed before the next sign-in."""
-    _check_current_password(user, current_password)
-    new_email = normalise_email(new_email)
-    if new_email == user.email:
-        return user
-    if find_by_email(new_email) is not None:
-        raise Conflict("That email address is already in use.", details={"email": []})
-    old_email = user.email
-    user.email = new_email
-    user.email_confirmed_at = None
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # taken by a concurrent request a moment ago
-        db.session.rollback()
-        raise Conflict("That email address is already in use.", details={"email": []}) from None
-    send_confirmation(user)
-    _send(old_email, "Your Prepdeck email was changed", "email_changed", user=user)
-    return user
-
-
-def _send(recipient: str, subject: str, template: str, sensitive=False, **context) -> None:
-    text = render_template(f"emails/{template}.txt", **context)
-    mail.queue_email(recipient, subject, text, sensitive=sensitive)

@@ -39,13 +39,13 @@ def token_pair(user: User) -> dict:
 
 
 def token_user(payload: dict) -> User | None:
-    """The account a verified token speaks for; None once it is disabled, gone, or its
-    password has changed since the token was made."""
+    """The account a verified token speaks for; None once it is gone, may no longer sign in
+    (User.may_sign_in), or its password has changed since the token was made."""
     try:
         user = db.session.get(User, int(payload["sub"]))
     except (KeyError, TypeError, ValueError):
         return None
-    if user is None or user.is_disabled or payload.get("sv") != user.session_version:
+    if user is None or not user.may_sign_in or payload.get("sv") != user.session_version:
         return None
     return user
 
