@@ -107,12 +107,22 @@ def login():
 @bp.route("/login/link", methods=["GET", "POST"])
 @mail_limit
 def request_sign_in_link():
+    return _mail_request(
+        signin.send_sign_in_link,
+        "If that address has an account, a sign-in link is on its way.",
+        "accounts/sign_in_link.html",
+    )
+
+
+def _mail_request(send, sent: str, template: str):
+    """A form that asks for a link by email: the same answer whether or not the address has
+    an account, so it tells nobody which addresses do."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        signin.send_sign_in_link(form.email.data)
-        flash("If that address has an account, a sign-in link is on its way.", "info")
+        send(form.email.data)
+        flash(sent, "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/sign_in_link.html", form=form)
+    return render_template(template, form=form)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
@@ -155,23 +165,21 @@ def confirm_email(token: str):
 @bp.route("/confirm", methods=["GET", "POST"])
 @mail_limit
 def resend_confirmation():
-    form = EmailOnlyForm()
-    if form.validate_on_submit():
-        services.resend_confirmation(form.email.data)
-        flash("If that address has an unconfirmed account, a new link is on its way.", "info")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/resend.html", form=form)
+    return _mail_request(
+        services.resend_confirmation,
+        "If that address has an unconfirmed account, a new link is on its way.",
+        "accounts/resend.html",
+    )
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @mail_limit
 def forgot_password():
-    form = EmailOnlyForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        flash("If that address has an account, a reset link is on its way.", "info")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form)
+    return _mail_request(
+        services.request_password_reset,
+        "If that address has an account, a reset link is on its way.",
+        "accounts/forgot.html",
+    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
