@@ -129,11 +129,12 @@ _LEVEL_RE = re.compile(
 # marks alone says which are the title, level sections, questions, or other headings.
 #
 # Every pattern below meets lines of up to 100,000 characters, so each must match in time
-# linear in the line (tests/decks/test_linear_parsing.py times every pattern of this module on
-# adversarial lines). Two quantifiers that can take the same characters must never meet with
-# only optional parts between them (`[ \t]*[:.]?[ \t]*$` tries every split of a run of spaces),
-# and a lazy `.*?` must never be followed by a test that scans ahead: runs of spaces and tabs
-# are taken whole with possessive quantifiers (`[ \t]*+`), which give nothing back.
+# linear in the line: tests/decks/test_linear_parsing.py times every compiled pattern that is a
+# global of this module (so keep new ones here, compiled) on adversarial lines. Two
+# quantifiers that can take the same characters must never meet with only optional parts
+# between them (`[ \t]*[:.]?[ \t]*$` tries every split of a run of spaces), and a lazy `.*?`
+# must never be followed by a test that scans ahead: runs of spaces and tabs are taken whole
+# with possessive quantifiers (`[ \t]*+`), which give nothing back.
 
 _FENCE = re.compile(r"^[ \t]*+(`{3,}|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^[ \t]*+(`{3,}|~{3,})[ \t]*+$")
