@@ -111,6 +111,10 @@ class BaseConfig:
         self.PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 0)
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
         self.HSTS_SECONDS = 0
+        # Export files and uploaded documents are kept this long after their job, then removed
+        # by the "expire-job-files" beat job; a person holds at most this many of each kind.
+        self.JOB_FILE_RETENTION_HOURS = env_int("JOB_FILE_RETENTION_HOURS", 24)
+        self.JOB_FILES_PER_PERSON = env_int("JOB_FILES_PER_PERSON", 10)
         self._configure_cache_and_limits()
         self._configure_api()
         self._configure_oauth()
@@ -208,6 +212,7 @@ class BaseConfig:
                     "task": "accounts.prune_expired_sessions",
                     "schedule": 3600.0,
                 },
+                "expire-job-files": {"task": "decks.expire_job_files", "schedule": 900.0},
             },
         }
 

@@ -48,8 +48,7 @@ def fuzz_app(app_factory):
         for n in range(1, 6):
             questions.add_question(public, owner, f"Question {n}?", f"Answer {n}.", "basic")
         services.create_deck(stranger, "Someone else's", visibility="private")
-        job, _ = imports.create_draft(owner, b"## Basic\n\n### 1. What is g?\n\nStorage.\n")
-        imports.start(job)
+        imports.upload(owner, b"## Basic\n\n### 1. What is g?\n\nStorage.\n", start=True)
         exports.start(public, owner, "md")
         app.config["FUZZ_OWNER_ID"] = owner.id
     return app

@@ -1,8 +1,8 @@
 """server-side sessions and a pending email address
 
 Revision ID: 0008
-Revises: 0006
-Create Date: 2026-12-03 10:00:00.000000
+Revises: 0007
+Create Date: 2026-12-02 18:20:00.000000
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

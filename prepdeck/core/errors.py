@@ -40,6 +40,19 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class LimitReached(Conflict):
+    """A person already holds as many of something as they may (waiting jobs, say)."""
+
+    code = "limit_reached"
+
+
+class Expired(DomainError):
+    """It existed, and was removed after its time: asking again will not bring it back."""
+
+    status = 410
+    code = "expired"
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid"

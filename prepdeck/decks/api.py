@@ -202,17 +202,18 @@ class ImportsResource(MethodView):
     def post(self, form: dict):
         """Import a question document into a new deck or one of yours
 
-        Answers 202 with the job; poll the Location until its state is succeeded or failed."""
+        Answers 202 with the job; poll the Location until its state is succeeded or failed
+        (a document that cannot be read fails with the reason in `error`). 409 limit_reached
+        while you already have as many imports waiting as you may."""
         actor = get_current_user()
         deck = None
         if form.get("deck_id") is not None:
             deck = services.get_deck_by_id_for_edit(form["deck_id"], actor)
         upload = form["file"]
-        job, _parsed = imports.create_draft(
+        job = imports.upload(
             actor, upload.read(imports.MAX_DOCUMENT_BYTES + 1), filename=upload.filename or "",
-            title=form.get("title", ""), deck=deck,
+            title=form.get("title", ""), deck=deck, start=True,
         )  # fmt: skip
-        imports.start(job)
         return job, 202, {"Location": url_for("api_transfers.ImportResource", job_id=job.id)}
 
 
@@ -237,7 +238,8 @@ class ExportsResource(MethodView):
     def post(self, body: dict):
         """Export a deck you can read as Markdown, JSON or an Anki package
 
-        Answers 202 with the job; when it has succeeded, download it from /download."""
+        Answers 202 with the job; when it has succeeded, download it from /download. 409
+        limit_reached while you already have as many exports being prepared as you may."""
         actor = get_current_user()
         deck = services.get_deck_by_id(body["deck_id"], actor)
         job = exports.start(deck, actor, body["format"])
@@ -260,7 +262,11 @@ class ExportDownloadResource(MethodView):
     @jwt_required()
     @transfers.doc(security=BEARER)
     @transfers.response(200, content_type="application/octet-stream", description="The file")
+    @transfers.alt_response(410, response="GONE")  # the file has expired
     @documented(transfers)
     def get(self, job_id: int):
-        """The exported file, once the export has succeeded"""
+        """The exported file, once the export has succeeded
+
+        Files are kept for a while after they are written (a day by default); after that the
+        export's state is expired and this answers 410 with the code expired."""
         return download(*exports.finished_file(exports.get_job(job_id, get_current_user())))

@@ -37,13 +37,21 @@ _NEEDS_REPAIR = re.compile("[^\x00-\x7f\u2018\u2019\u201c\u201d\u2013\u2014\u202
 
 def decode_document(data: bytes) -> str:
     """Bytes of an uploaded document to clean text, or `Invalid` saying what is wrong."""
-    if not data.strip():
-        raise Invalid("The file is empty.")
+    check_upload(data)
     text = _decode_utf16(data)
     if text is None:
-        _refuse_binary(data)
         text = _decode_bytes(data)
     return normalise_text(text)
+
+
+def check_upload(data: bytes) -> None:
+    """What can be told of uploaded bytes without decoding them, in a few passes of C over
+    them: that the file is empty, or no text at all. A web request may afford this much; the
+    decoding and the reading wait for a worker."""
+    if not data.strip():
+        raise Invalid("The file is empty.")
+    if not data.startswith(tuple(bom for _codec, bom in _BOMS)):
+        _refuse_binary(data)
 
 
 def normalise_text(text: str) -> str:

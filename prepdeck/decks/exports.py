@@ -1,11 +1,13 @@
-"""Exports: small decks are written during the request, large ones by a background worker."""
+"""Exports: small decks are written during the request, large ones by a background worker,
+whose file is kept for a while (see `retention`) and then expires."""
 
 from __future__ import annotations
 
 from prepdeck.accounts.models import User
 from prepdeck.celery_app import enqueue
-from prepdeck.core.errors import Conflict, NotFound
+from prepdeck.core.errors import Conflict, Expired, NotFound
 from prepdeck.core.models import utcnow
+from prepdeck.decks import retention
 from prepdeck.decks.models import Deck, ExportJob
 from prepdeck.decks.transfer import FORMATS, export_deck
 from prepdeck.extensions import db
@@ -21,6 +23,7 @@ def needs_job(deck: Deck) -> bool:
 def start(deck: Deck, owner: User, fmt: str) -> ExportJob:
     if fmt not in FORMATS:
         raise NotFound("There is no such export format.")
+    retention.require_room_for_export(owner.id)
     job = ExportJob(owner_id=owner.id, deck_id=deck.id, fmt=fmt, state="queued")
     db.session.add(job)
     db.session.commit()
@@ -37,6 +40,11 @@ def get_job(job_id: int, viewer: User) -> ExportJob:
 
 def finished_file(job: ExportJob) -> tuple[bytes, str, str]:
     """The exported file's content, mimetype and name, once the job has succeeded."""
+    if job.state == "expired":
+        raise Expired(
+            f"This export has expired: files are kept for {retention.kept_hours()} hours "
+            "after they are written. Export the deck again."
+        )
     if job.state != "succeeded":
         raise Conflict(f"This export is {job.state}, not ready to download yet.")
     return job.content, job.mimetype, job.filename
@@ -45,7 +53,7 @@ def finished_file(job: ExportJob) -> tuple[bytes, str, str]:
 def run(job_id: int) -> str:
     """The worker's side; running it again after success changes nothing."""
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.state in ("succeeded", "failed"):
+    if job is None or job.state not in ("queued", "running"):
         return job.state if job else "missing"
     if job.deck is None:
         job.state, job.error, job.finished_at = "failed", "The deck was deleted.", utcnow()
@@ -61,4 +69,5 @@ def run(job_id: int) -> str:
     job.content, job.mimetype, job.filename = content, mimetype, filename
     job.state, job.finished_at = "succeeded", utcnow()
     db.session.commit()
+    retention.keep_newest_exports(job.owner_id)
     return "succeeded"

@@ -127,31 +127,44 @@ _LEVEL_RE = re.compile(
 # numbered lines) outside fenced code; a look at those marks decides how this document writes
 # its questions (its "question key": say ### headings, or bold lines); a second pass over the
 # marks alone says which are the title, level sections, questions, or other headings.
+#
+# Every pattern below meets lines of up to 100,000 characters, so each must match in time
+# linear in the line: tests/decks/test_linear_parsing.py times every compiled pattern that is a
+# global of this module (so keep new ones here, compiled) on adversarial lines. Two
+# quantifiers that can take the same characters must never meet with only optional parts
+# between them (`[ \t]*[:.]?[ \t]*$` tries every split of a run of spaces), and a lazy `.*?`
+# must never be followed by a test that scans ahead: runs of spaces and tabs are taken whole
+# with possessive quantifiers (`[ \t]*+`), which give nothing back.
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
-_FENCE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
-_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)(.+)(?<=\S)\1[ \t]*[:.]?[ \t]*$")
-_BOLD_START = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1[ \t]*(.*)$")
-_LIST_BOLD = re.compile(r"^(\d{1,5})[.)][ \t]+(\*\*|__)(?=\S)(.+)(?<=\S)\2[ \t]*$")
+_FENCE = re.compile(r"^[ \t]*+(`{3,}|~{3,})(.*)$")
+_FENCE_CLOSE = re.compile(r"^[ \t]*+(`{3,}|~{3,})[ \t]*+$")
+# "## Title ##": the text is runs of non-blanks and the blanks between them, less a closing
+# run of #s and the blanks around it.
+_HEADING = re.compile(
+    r"^(#{1,6})(?:[ \t]++((?:[^ \t]++|[ \t]++(?!#*+[ \t]*+$))++))?(?:[ \t]++#++)?[ \t]*+$"
+)
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)(.+)(?<=\S)\1[ \t]*+[:.]?[ \t]*+$")
+_BOLD_START = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1[ \t]*+(.*)$")
+_LIST_BOLD = re.compile(r"^(\d{1,5})[.)][ \t]++(\*\*|__)(?=\S)(.+)(?<=\S)\2[ \t]*+$")
 _LIST_ITEM = re.compile(r"^ {0,3}\d{1,5}[.)][ \t]")
 _NUMBERING = re.compile(
-    r"^(?:(?:q\.?|ques\.?|question)[ \t]*(?:no\.?[ \t]*)?#?[ \t]*(?P<qn>\d{1,5})"
-    r"[ \t]*[.):\-\u2013\u2014]?"
-    r"|#?(?P<n>\d{1,5})(?:[.):]|[ \t]+[-\u2013\u2014])"
-    r"|(?P<ql>q|question)[ \t]*[:.])(?=\s|$)[ \t]*",
+    r"^(?:(?:q\.?|ques\.?|question)[ \t]*+(?:no\.?[ \t]*+)?#?[ \t]*+(?P<qn>\d{1,5})"
+    r"(?:[ \t]*+[.):\-\u2013\u2014](?=\s|$))?"
+    r"|#?(?P<n>\d{1,5})(?:[.):]|[ \t]++[-\u2013\u2014])"
+    r"|(?P<ql>q|question)[ \t]*+[:.])(?=\s|$)[ \t]*+",
     re.IGNORECASE,
 )
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _ENDS_WITH_QUESTION = re.compile(r"\?[\s*_)\"'\u201d\u2019]*$")
-_SEPARATOR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SEPARATOR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*+\1){2,}[ \t]*+$")
 _LABEL = re.compile(
-    r"^ {0,3}(?:#{1,6}[ \t]+)?(?:(\*\*|__|\*|_)(?:answer|ans|a)(?:\1[ \t]*:|[ \t]*:[ \t]*\1)"
-    r"|(?:answer|ans|a)(?:[ \t]*:|[ \t]+[-\u2013\u2014]))[ \t]*",
+    r"^ {0,3}(?:#{1,6}[ \t]++)?(?:(\*\*|__|\*|_)(?:answer|ans|a)"
+    r"(?:\1[ \t]*+:|[ \t]*+:[ \t]*+\1)"
+    r"|(?:answer|ans|a)(?:[ \t]*+:|[ \t]++[-\u2013\u2014]))[ \t]*+",
     re.IGNORECASE,
 )
 _LABEL_ALONE = re.compile(
-    r"^ {0,3}(?:#{1,6}[ \t]+)?(\*\*|__|\*|_)?answer\1?[ \t]*:?[ \t]*$", re.IGNORECASE
+    r"^ {0,3}(?:#{1,6}[ \t]++)?(\*\*|__|\*|_)?answer\1?[ \t]*+:?[ \t]*+$", re.IGNORECASE
 )
 _WORDS = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 

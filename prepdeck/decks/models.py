@@ -94,18 +94,23 @@ class QuestionTag(db.Model):
     tag: Mapped[str] = mapped_column(sa.String(50), primary_key=True, index=True)
 
 
-IMPORT_STATES = ("draft", "queued", "running", "succeeded", "failed")
+IMPORT_STATES = ("parsing", "draft", "queued", "running", "succeeded", "failed", "expired")
+EXPORT_STATES = ("queued", "running", "succeeded", "failed", "expired")
+
+
+def _states_known(states: tuple[str, ...]) -> sa.CheckConstraint:
+    return sa.CheckConstraint(
+        "state IN (" + ", ".join(f"'{state}'" for state in states) + ")", name="state_known"
+    )
 
 
 class ImportJob(db.Model):
-    """One uploaded document on its way into a deck: previewed, queued, run by a worker."""
+    """One uploaded document on its way into a deck: read by a worker (parsing), previewed
+    (draft), queued, imported by a worker. The document itself is kept only for a while
+    (prepdeck.decks.retention); the preview stays small whatever the document's size."""
 
     __tablename__ = "import_jobs"
-    __table_args__ = (
-        sa.CheckConstraint(
-            "state IN ('draft', 'queued', 'running', 'succeeded', 'failed')", name="state_known"
-        ),
-    )
+    __table_args__ = (_states_known(IMPORT_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -115,8 +120,14 @@ class ImportJob(db.Model):
     )
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
-    source: Mapped[str] = mapped_column(sa.Text)
-    state: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    # The bytes as uploaded, until a worker has read them into `source` (the decoded text).
+    # Both are deferred: a status poll or a list of jobs must not load megabytes.
+    upload: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    source: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
+    preview: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True), deferred=True)
+    # Import as soon as it is read, without a preview (the API's imports).
+    autostart: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    state: Mapped[str] = mapped_column(sa.String(20), default="parsing", index=True)
     processed: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     warnings: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -129,13 +140,13 @@ class ImportJob(db.Model):
 
 
 class ExportJob(db.Model):
-    """A large deck written to a file by a background worker, kept for its owner to download."""
+    """A large deck written to a file by a background worker, kept for its owner to download
+    for a while (prepdeck.decks.retention), then expired: the row stays, the file goes."""
 
     __tablename__ = "export_jobs"
     __table_args__ = (
-        sa.CheckConstraint(
-            "state IN ('queued', 'running', 'succeeded', 'failed')", name="state_known"
-        ),
+        _states_known(EXPORT_STATES),
+        sa.Index("ix_export_jobs_state_finished", "state", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

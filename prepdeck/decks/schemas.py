@@ -7,7 +7,7 @@ from flask_smorest.fields import Upload
 
 from prepdeck.core.api import PageArgs, page_schema
 from prepdeck.core.urls import MAX_ID
-from prepdeck.decks.models import LEVELS, VISIBILITIES
+from prepdeck.decks.models import EXPORT_STATES, IMPORT_STATES, LEVELS, VISIBILITIES
 from prepdeck.decks.questions import MAX_ANSWER, MAX_PROMPT, MAX_TAGS
 from prepdeck.decks.transfer import FORMATS
 
@@ -100,7 +100,7 @@ class ImportUpload(ma.Schema):
 
 class ImportJob(ma.Schema):
     id = F.Integer(required=True)
-    state = F.String(required=True)
+    state = F.String(required=True, metadata={"enum": list(IMPORT_STATES)})
     processed = F.Integer(required=True)
     total = F.Integer(required=True)
     warnings = F.List(F.String(), required=True)
@@ -118,7 +118,7 @@ class ExportCreate(ma.Schema):
 
 class ExportJob(ma.Schema):
     id = F.Integer(required=True)
-    state = F.String(required=True)
+    state = F.String(required=True, metadata={"enum": list(EXPORT_STATES)})
     deck_id = F.Integer(required=True, allow_none=True)
     format = F.String(required=True, attribute="fmt")
     filename = F.String(required=True)

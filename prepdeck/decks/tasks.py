@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from prepdeck.decks import exports, imports
+from prepdeck.decks import exports, imports, retention
+
+
+@shared_task(name="decks.parse_import", acks_late=True)
+def parse_import(job_id: int) -> str:
+    return imports.parse(job_id)
 
 
 @shared_task(name="decks.run_import", acks_late=True)
@@ -13,3 +18,8 @@ def run_import(job_id: int) -> str:
 @shared_task(name="decks.run_export", acks_late=True)
 def run_export(job_id: int) -> str:
     return exports.run(job_id)
+
+
+@shared_task(name="decks.expire_job_files")
+def expire_job_files() -> dict[str, int]:
+    return retention.expire_job_files()

@@ -6,13 +6,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from prepdeck.accounts.access import current_account
-from prepdeck.core.errors import Conflict, Invalid
+from prepdeck.core.errors import Conflict, Invalid, LimitReached
 from prepdeck.core.forms import ActionForm, show_error
 from prepdeck.core.markdown import highlight_css
 from prepdeck.core.pagination import page_number
 from prepdeck.core.responses import download
 from prepdeck.decks import cache as deck_cache
-from prepdeck.decks import exports, imports, questions, search, services, transfer
+from prepdeck.decks import exports, imports, questions, retention, search, services, transfer
 from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm
 from prepdeck.decks.models import LEVELS
 from prepdeck.extensions import cache
@@ -210,11 +210,11 @@ def import_document():
     if form.validate_on_submit():
         upload = form.document.data
         try:
-            job, _parsed = imports.create_draft(
+            job = imports.upload(
                 current_account(), upload.read(imports.MAX_DOCUMENT_BYTES + 1),
                 filename=upload.filename or "", title=form.title.data or "",
             )  # fmt: skip
-        except Invalid as error:
+        except (Invalid, LimitReached) as error:
             form.document.errors = [error.message]
         else:
             return redirect(url_for("decks.import_job", job_id=job.id))
@@ -227,15 +227,14 @@ def import_document():
 @login_required
 def import_job(job_id: int):
     job = imports.get_job(job_id, current_account())
-    parsed = imports.preview(job) if job.state == "draft" else None
-    return render_template("decks/import_job.html", job=job, parsed=parsed, form=ActionForm())
+    return render_template("decks/import_job.html", job=job, form=ActionForm())
 
 
 @bp.get("/imports/<id:job_id>/status")
 @login_required
 def import_status(job_id: int):
     job = imports.get_job(job_id, current_account())
-    return render_template("decks/_import_status.html", job=job)
+    return render_template("decks/_import_status.html", job=job, form=ActionForm())
 
 
 @bp.post("/imports/<id:job_id>/start")
@@ -249,6 +248,19 @@ def start_import(job_id: int):
     return redirect(url_for("decks.import_job", job_id=job.id))
 
 
+@bp.post("/imports/<id:job_id>/discard")
+@login_required
+def discard_import(job_id: int):
+    job = imports.get_job(job_id, current_account())
+    try:
+        imports.discard(job)
+    except Conflict as error:
+        flash(error.message, "warning")
+        return redirect(url_for("decks.import_job", job_id=job.id))
+    flash(f"Discarded {job.filename or 'the document'}.", "info")
+    return redirect(url_for("decks.import_document"))
+
+
 @bp.get("/decks/<slug>/export.<fmt>")
 def export_deck(slug: str, fmt: str):
     deck = services.get_deck(slug, _viewer())
@@ -258,7 +270,11 @@ def export_deck(slug: str, fmt: str):
         if not current_user.is_authenticated:
             flash("This deck is large: sign in and it will be prepared for you to download.")
             return redirect(url_for("accounts.login", next=request.path))
-        job = exports.start(deck, current_account(), fmt)
+        try:
+            job = exports.start(deck, current_account(), fmt)
+        except LimitReached as error:
+            flash(error.message, "warning")
+            return redirect(url_for("decks.deck", slug=deck.slug))
         return redirect(url_for("decks.export_job", job_id=job.id))
     content, mimetype, filename = transfer.export_deck(deck, fmt)
     return download(content, mimetype, filename)
@@ -268,9 +284,12 @@ def export_deck(slug: str, fmt: str):
 @login_required
 def export_job(job_id: int):
     job = exports.get_job(job_id, current_account())
-    if request.headers.get("HX-Request"):
-        return render_template("decks/_export_status.html", job=job)
-    return render_template("decks/export_job.html", job=job)
+    page = (
+        "decks/_export_status.html"
+        if request.headers.get("HX-Request")
+        else "decks/export_job.html"
+    )
+    return render_template(page, job=job, kept_hours=retention.kept_hours())
 
 
 @bp.get("/exports/<id:job_id>/download")

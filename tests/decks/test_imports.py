@@ -1,5 +1,6 @@
 """Importing question documents: the command line, the upload page and the import job."""
 
+import html
 import json
 import zipfile
 from io import BytesIO
@@ -7,14 +8,18 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from prepdeck.decks import services
+from prepdeck.accounts.models import User
+from prepdeck.config import load_config
+from prepdeck.decks import decoding, importer, imports, services
 from prepdeck.decks.importer import parse_document
 from prepdeck.decks.models import Deck, ImportJob, Question
 from prepdeck.extensions import db
+from tests.celery_workers import web_app
 from tests.conftest import csrf_token, login, make_person
 from tests.factories import AdminFactory
 
-FIXTURE = Path(__file__).parent / "data" / "interview_questions.md"
+real_parse = parse_document
+FIXTURE = Path(__file__).parent.parent / "data" / "interview_questions.md"
 
 
 def deck_rows(app, slug: str) -> list[tuple]:
@@ -126,18 +131,23 @@ def upload(client, data: bytes, filename="questions.md", title=""):
     )
 
 
-def test_upload_preview_then_import_as_a_job(app, client, user):
+def test_upload_preview_then_import_as_a_job(app, client, user, monkeypatch):
     login(client, user.email)
     response = upload(client, FIXTURE.read_bytes(), title="From the page")
     assert response.status_code == 302
+    # The worker (run eagerly here) has read the document; the pages only show what it kept.
+    monkeypatch.setattr(importer, "parse_document", refuse_to_read)
+    monkeypatch.setattr(decoding, "decode_document", refuse_to_read)
     preview = client.get(response.location).get_data(as_text=True)
-    parsed = parse_document(FIXTURE.read_bytes())
+    parsed = real_parse(FIXTURE.read_bytes())
     assert f"Found <strong>{len(parsed.questions)}</strong> questions" in preview
+    assert html.escape(parsed.questions[0].prompt, quote=False) in preview
     assert counts(app) == (0, 0)  # nothing saved before the person says so
     job_path = response.location
     token = csrf_token(client, job_path)
     started = client.post(f"{job_path}/start", data={"csrf_token": token})
     assert started.status_code == 302
+    monkeypatch.undo()  # the import itself reads the document again, in the worker
     status = client.get(f"{job_path}/status").get_data(as_text=True)
     assert 'data-state="succeeded"' in status and "From the page" in status
     again = client.post(f"{job_path}/start", data={"csrf_token": token}, follow_redirects=True)
@@ -145,20 +155,33 @@ def test_upload_preview_then_import_as_a_job(app, client, user):
     assert counts(app) == (1, len(parsed.questions))
 
 
+def refuse_to_read(*_args, **_kwargs):
+    raise AssertionError("a page read the document again")
+
+
 def test_bad_uploads_get_a_message_and_write_nothing(app, client, user):
     login(client, user.email)
+    # What the upload request can tell at once is refused on the form...
     for data, message in [
         (b"", "The file is empty."),
         (b"\x00\x01\x02binary" * 50, "not a text document"),
-        (b"# Notes\n\nno questions at all\n", "No questions found"),
-        (b"caf\xe9 \xff\xfe broken", ""),
     ]:
         response = upload(client, data)
         assert response.status_code == 200, data[:20]
         assert message in response.get_data(as_text=True)
-    assert counts(app) == (0, 0)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ImportJob.id))) == 0
+    # ...and what takes reading the document is told on the job's page, once a worker read it.
+    for data, message in [
+        (b"# Notes\n\nno questions at all\n", "No questions found"),
+        (b"caf\xe9 \xff\xfe broken \x81\x8d\x8f", "The file is not valid UTF-8 text"),
+    ]:
+        response = upload(client, data)
+        assert response.status_code == 302, data[:20]
+        page = client.get(response.location).get_data(as_text=True)
+        assert 'data-state="failed"' in page
+        assert "The import failed and nothing was saved: " + message in page
+    assert counts(app) == (0, 0)
 
 
 def test_someone_elses_import_is_not_found(app, client, user):
@@ -178,3 +201,41 @@ def test_an_upload_over_the_size_limit_gets_413_and_writes_nothing(app_factory, 
     assert response.status_code == 413
     assert "That upload is too large" in response.get_data(as_text=True)
     assert counts(app) == (0, 0)
+
+
+def test_the_preview_kept_on_the_job_stays_small_whatever_the_document(app, client, user):
+    login(client, user.email)
+    # 2,000 long questions whose numbers all jump: 3.8 MB, and a warning for each jump.
+    data = "\n".join(
+        f"### {2 * n}. {'Why ' * 120}{n}?\n\n{'Because. ' * 150}\n" for n in range(1, 2001)
+    ).encode()
+    assert 3_000_000 < len(data) < imports.MAX_DOCUMENT_BYTES
+    location = upload(client, data).location
+    page = client.get(location).get_data(as_text=True)
+    assert "Found <strong>2000</strong> questions" in page
+    assert "… and 1,800 more questions." in page
+    assert "… and 1,949 more warnings." in page
+    assert len(page) < 200_000
+    with app.app_context():
+        job = db.session.get(ImportJob, int(location.rsplit("/", 1)[1]))
+        assert len(json.dumps(job.preview)) < 100_000
+        assert len(job.preview["questions"]) == 200 and len(job.warnings) == 51
+
+
+def test_a_reading_delivered_twice_reads_and_imports_once(app_factory, user, tmp_path):
+    """What a broker does after a worker died before acknowledging: the same task again."""
+    settings = {**load_config("testing", str(tmp_path)).CELERY, "broker_url": "memory://"}
+    app = web_app(app_factory, settings)  # no worker: the test delivers the task itself
+    parsed = parse_document(FIXTURE.read_bytes())
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        draft = imports.upload(owner, FIXTURE.read_bytes(), filename="draft.md")
+        at_once = imports.upload(owner, FIXTURE.read_bytes(), start=True)
+        assert (draft.state, at_once.state) == ("parsing", "parsing")
+        for _ in range(2):
+            assert imports.parse(draft.id) == "draft"
+            assert imports.parse(at_once.id) == "succeeded"
+        db.session.refresh(draft)
+        assert draft.total == len(parsed.questions) and draft.preview["counts"]
+    assert counts(app) == (1, len(parsed.questions))
+    app.extensions["celery"].close()

@@ -14,7 +14,7 @@ from prepdeck.extensions import db
 from tests.api_client import ApiClient, error_code
 from tests.conftest import make_person
 
-DOCUMENT = Path(__file__).parent / "data" / "interview_questions.md"
+DOCUMENT = Path(__file__).parent.parent / "data" / "interview_questions.md"
 
 
 @pytest.fixture
@@ -50,10 +50,10 @@ def test_import_into_an_existing_deck(api):
 
 def test_bad_imports_are_refused_and_write_nothing(app, api, client):
     before = [db_count(app, m) for m in (Deck, Question, ImportJob)]
-    no_questions = upload(api, b"Just some prose, no questions at all.")
-    assert no_questions.status_code == 422 and error_code(no_questions) == "invalid"
     not_text = upload(api, b"\x00\x01\x02\xff" * 100)
-    assert not_text.status_code == 422
+    assert not_text.status_code == 422 and error_code(not_text) == "invalid"
+    empty = upload(api, b"  \n")
+    assert empty.status_code == 422 and "empty" in empty.get_json()["error"]["message"]
     missing_file = api.post("imports", data={"title": "x"}, content_type="multipart/form-data")
     assert missing_file.status_code == 422
     assert "file" in missing_file.get_json()["error"]["details"]
@@ -62,6 +62,16 @@ def test_bad_imports_are_refused_and_write_nothing(app, api, client):
     into_theirs = upload(api, DOCUMENT.read_bytes(), deck_id=str(theirs["id"]))
     assert into_theirs.status_code == 404
     assert [db_count(app, m) for m in (Deck, Question, ImportJob)] == [before[0] + 1, *before[1:]]
+
+
+def test_a_document_without_questions_is_accepted_then_fails_with_the_reason(app, api):
+    """Reading a document is the worker's job: the request answers 202 before it is read."""
+    started = upload(api, b"Just some prose, no questions at all.")
+    assert started.status_code == 202
+    job = api.get(started.headers["Location"]).get_json()
+    assert job["state"] == "failed" and job["deck_id"] is None
+    assert job["error"].startswith("No questions found: put each question on its own heading")
+    assert [db_count(app, m) for m in (Deck, Question)] == [0, 0]
 
 
 def test_someone_elses_import_job_is_not_found(app, api, client):
