@@ -113,11 +113,13 @@ def _hide_link(url: str) -> str:
 
 
 def _print(message: OutboxMessage) -> None:
+    # The process's own stdout: a Celery worker redirects sys.stdout into its log, where the
+    # message would be one escaped JSON line instead of something a person can read.
     rule = "-" * 72
     print(
         f"{rule}\nTo: {message.recipient}\nSubject: {message.subject}\n\n"
         f"{message.body_text}\n{rule}",
-        file=sys.stdout,
+        file=sys.__stdout__ or sys.stdout,
         flush=True,
     )
 

@@ -71,11 +71,11 @@ def test_links_of_a_message_waiting_for_delivery_are_masked(app, client, admin):
         assert 'data-testid="sensitive-note"' in page
 
 
-def test_the_console_backend_prints_the_message_then_forgets_its_link(app_factory, capsys, user):
+def test_the_console_backend_prints_the_message_then_forgets_its_link(app_factory, capfd, user):
     app = app_factory(MAIL_BACKEND="console")
     client = app.test_client()
     post_form(client, "/forgot-password", {"email": user.email})
-    printed = capsys.readouterr().out
+    printed = capfd.readouterr().out
     assert re.search(r"To: ada@example.com\nSubject: Reset your Prepdeck password", printed)
     assert "http://127.0.0.1:5000/reset-password/" in printed
     [message] = stored(app, user.email)
