@@ -2,48 +2,170 @@
 
 `render_answer` is what a service calls when a question is saved; the HTML it returns is safe to
 insert into a page as it is. `highlight_css` is the stylesheet that colours the highlighted code.
+
+What one rendering may cost. A web process runs one gevent worker, so a rendering that holds the
+CPU holds every request of that process. Three bounds keep it short:
+
+- Only the lexers in `VETTED_LEXERS` highlight; code in any other language is shown escaped, in
+  a plain ``<pre><code>``. Some Pygments lexers backtrack exponentially (Factor, Chapel, CDDL: a
+  quote and 40 backslashes take half a minute; Bash on an unclosed ``$'`` string, fixed below)
+  or wait for one token quadratically long (INI, C and C++ after a run of blank space), and a
+  regular expression stuck inside one match cannot be interrupted. Every vetted lexer went
+  through the inputs of `tests/core/lexer_fuzz.py` at 2,000 and 8,000 characters (the slow
+  ones again at 20,000) and never waited long for one token; `tests/core/test_markdown.py`
+  repeats that on a smaller scale.
+- Highlighting has a budget. A block longer than `MAX_HIGHLIGHTED_CODE` characters is shown
+  plain, and the lexers get `HIGHLIGHT_SECONDS` per answer, checked between tokens: some vetted
+  lexers, Python's among them, take quadratic time over long runs of blank lines, one short
+  token after another. When the budget is spent, the block being lexed and every block after it
+  are shown plain (in their highlighted frame). An import shares `BATCH_HIGHLIGHT_SECONDS`
+  between all its answers.
+- Text longer than `MAX_RENDERED_CHARS` is shown escaped, as written. markdown-it is linear but
+  slow on runs of ``![`` (1.5 s of CPU for 100,000 characters here), and nh3's HTML parser is
+  quadratic in the depth of unclosed tags (16,000 nested ``<div>``: 0.6 s; 100,000: 31 s).
+
+So one `render_answer` call costs at most about 2 s of CPU, on a 100,000-character answer built
+to be slow, and a few milliseconds on an ordinary one.
 """
 
 from __future__ import annotations
 
-import html
+import io
+import time
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
-from pygments import highlight as pygments_highlight
+from markdown_it.common.utils import MD_TRIM_RE, escapeHtml, mdTrim, unescapeAll
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import get_all_lexers, get_lexer_by_name
+from pygments.lexers import find_lexer_class, get_all_lexers
+from pygments.lexers.shell import BashLexer
 from pygments.token import STANDARD_TYPES
-from pygments.util import ClassNotFound
 
 HIGHLIGHT_CLASS = "highlight"
 THEMES = {"light": "default", "dark": "github-dark"}
 
+MAX_RENDERED_CHARS = 100_000  # the longest answer the API and the forms accept
+MAX_HIGHLIGHTED_CODE = 20_000  # characters of one code block; longer blocks stay plain
+HIGHLIGHT_SECONDS = 0.25  # of lexing per answer; an ordinary answer needs a few milliseconds
+BATCH_HIGHLIGHT_SECONDS = 30.0  # of lexing for all the answers of an import together
+
+# Pygments lexers by name, with every alias Pygments gives them. Adding one: run
+# `python -m tests.core.lexer_fuzz -l NAME --sizes 2000 8000 20000` first.
+VETTED_LEXERS = (
+    *("Python", "JavaScript", "TypeScript", "SQL", "Bash", "JSON", "YAML", "HTML", "CSS"),
+    *("Django/Jinja", "Go", "Java", "C#", "Rust", "Ruby", "PHP", "Kotlin", "Swift", "Docker"),
+    *("TOML", "Diff", "Text only"),
+)
+# Names authors use that Pygments does not know, or gives to a lexer that is not vetted. Jinja
+# in HTML: Pygments' HTML+Jinja lexer lexes the whole block for Jinja before it yields a token,
+# and that pass is quadratic on some strings, out of the budget's reach; the Jinja lexer alone
+# highlights the template tags and leaves the HTML between them plain.
+EXTRA_ALIASES = {
+    **{"plaintext": "Text only", "txt": "Text only", "patch": "Diff", "kt": "Kotlin"},
+    **dict.fromkeys(("html+jinja", "html+django", "htmldjango", "jinja2"), "Django/Jinja"),
+}
+
 _FORMATTER = HtmlFormatter(nowrap=True)
 
+# Pygments' Bash lexer matches $'...' strings with overlapping branches (a pair of backslashes is
+# one escaped backslash or two escapes; an octal escape's digits can be plain characters), so an
+# unclosed one full of backslashes backtracks exponentially: 50 of them take minutes. Below, the
+# same strings with branches that cannot overlap; patched in place, because the Docker lexer
+# lexes its RUN lines with this class too.
+_BASH_ANSI_C_STRING = r"(?s)\$'(\\\\|\\[0-7]+|\\.|[^'\\])*'"
+_BASH_ANSI_C_STRING_FIXED = r"(?s)\$'(\\.|[^'\\])*'"
 
-@lru_cache(maxsize=512)
-def _lexer(language: str) -> Lexer | None:
+
+def _fix_bash_lexer() -> None:
+    rules = BashLexer.tokens["data"]
+    for index, (pattern, *action) in enumerate(rules):
+        if pattern == _BASH_ANSI_C_STRING:
+            rules[index] = (_BASH_ANSI_C_STRING_FIXED, *action)
+            if "_tokens" in BashLexer.__dict__:  # compiled already: compile again when used
+                del BashLexer._tokens
+
+
+_fix_bash_lexer()
+
+
+def _vetted_aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """(fence language -> lexer name, lexer name -> its CSS class)."""
+    known = {name: aliases for name, aliases, _, _ in get_all_lexers(plugins=False)}
+    vetted = [name for name in VETTED_LEXERS if known.get(name)]
+    aliases = {alias: name for name in vetted for alias in known[name]}
+    aliases.update({alias: name for alias, name in EXTRA_ALIASES.items() if name in vetted})
+    return aliases, {name: f"language-{known[name][0]}" for name in vetted}
+
+
+_LANGUAGES, _LANGUAGE_CLASS = _vetted_aliases()
+
+
+class HighlightBudget:
+    """Seconds of lexing left for the code blocks of one rendering, or of many."""
+
+    def __init__(self, seconds: float = HIGHLIGHT_SECONDS) -> None:
+        self.left = seconds
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+@lru_cache(maxsize=len(VETTED_LEXERS))
+def _lexer(name: str) -> Lexer:
+    # stripnl=False: leading blank lines of a snippet are part of what the author wrote.
+    return find_lexer_class(name)(stripnl=False)
+
+
+def _until(deadline: float, tokens: Iterable) -> Iterator:
+    # A lexer yields a token every few characters, so a slow lexer is caught within one token.
+    for token in tokens:
+        if time.monotonic() > deadline:
+            raise _OutOfTime
+        yield token
+
+
+def _highlighted(code: str, lexer: Lexer, budget: HighlightBudget) -> str | None:
+    """Pygments' spans for `code`, or None when the budget ran out before the end."""
+    start = time.monotonic()
+    out = io.StringIO()
     try:
-        # stripnl=False: leading blank lines of a snippet are part of what the author wrote.
-        return get_lexer_by_name(language, stripnl=False)
-    except ClassNotFound:
+        _FORMATTER.format(_until(start + budget.left, lexer.get_tokens(code)), out)
+    except _OutOfTime:
         return None
+    finally:
+        budget.left -= time.monotonic() - start
+    return out.getvalue()
 
 
-def _highlight(code: str, language: str, _attrs: str) -> str:
-    # markdown-it uses our output only when it starts with "<pre"; "" makes it escape the code.
-    lexer = _lexer(language.lower()) if language else None
-    if lexer is None:
-        return ""
-    alias = lexer.aliases[0] if lexer.aliases else language.lower()
-    body = pygments_highlight(code, lexer, _FORMATTER)
+def _code_block(code: str, language: str, budget: HighlightBudget) -> str:
+    """A fenced block as HTML: highlighted in a vetted language while the budget lasts,
+    otherwise escaped (in the highlighted block's frame when the language is vetted)."""
+    name = _LANGUAGES.get(language.lower())
+    if name is None:
+        return f"<pre><code>{escapeHtml(code)}</code></pre>"
+    body = None
+    if len(code) <= MAX_HIGHLIGHTED_CODE and not budget.spent:
+        body = _highlighted(code, _lexer(name), budget)
     return (
-        f'<pre class="{HIGHLIGHT_CLASS}"><code class="language-{html.escape(alias)}">'
-        f"{body}</code></pre>"
+        f'<pre class="{HIGHLIGHT_CLASS}"><code class="{_LANGUAGE_CLASS[name]}">'
+        f"{escapeHtml(code) if body is None else body}</code></pre>"
     )
+
+
+def _fence(_renderer, tokens, idx, _options, env) -> str:
+    # markdown-it's own fence rule, with the budget of this rendering passed along in `env`.
+    token = tokens[idx]
+    info = mdTrim(unescapeAll(token.info)) if token.info else ""
+    language = MD_TRIM_RE.split(info, maxsplit=1)[0] if info else ""
+    return _code_block(token.content, language, env["highlight_budget"]) + "\n"
 
 
 def _token_classes() -> set[str]:
@@ -54,11 +176,8 @@ def _token_classes() -> set[str]:
     return classes
 
 
-def _language_classes() -> set[str]:
-    return {f"language-{alias}" for _, aliases, _, _ in get_all_lexers() for alias in aliases}
-
-
-_MARKDOWN = MarkdownIt("commonmark", {"highlight": _highlight}).enable("table")
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+_MARKDOWN.add_render_rule("fence", _fence)
 
 _TAGS = {
     # blocks
@@ -87,7 +206,7 @@ _SANITISER = nh3.Cleaner(
     },
     allowed_classes={
         "span": _token_classes(),
-        "code": _language_classes(),
+        "code": set(_LANGUAGE_CLASS.values()),
         "pre": {HIGHLIGHT_CLASS},
         "div": {HIGHLIGHT_CLASS},
     },
@@ -98,11 +217,23 @@ _SANITISER = nh3.Cleaner(
 )
 
 
-def render_answer(markdown_text: str) -> str:
-    """Markdown (CommonMark, tables, fenced code) to HTML that is safe to show as it is."""
+def render_answer(markdown_text: str, shared: HighlightBudget | None = None) -> str:
+    """Markdown (CommonMark, tables, fenced code) to HTML that is safe to show as it is.
+
+    Code is highlighted for at most `HIGHLIGHT_SECONDS`, and no longer than what is left of
+    `shared`, a budget a caller rendering many answers passes to each of them (spent here).
+    Text longer than `MAX_RENDERED_CHARS` is shown as it was written, escaped.
+    """
     if not markdown_text or not markdown_text.strip():
         return ""
-    return _SANITISER.clean(_MARKDOWN.render(markdown_text))
+    if len(markdown_text) > MAX_RENDERED_CHARS:
+        return f"<pre><code>{escapeHtml(markdown_text)}</code></pre>\n"
+    allowed = HIGHLIGHT_SECONDS if shared is None else min(HIGHLIGHT_SECONDS, shared.left)
+    budget = HighlightBudget(allowed)
+    html = _SANITISER.clean(_MARKDOWN.render(markdown_text, {"highlight_budget": budget}))
+    if shared is not None:
+        shared.left -= allowed - budget.left
+    return html
 
 
 @lru_cache(maxsize=16)

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from prepdeck.accounts.models import User
-from prepdeck.core.markdown import render_answer
+from prepdeck.core.markdown import BATCH_HIGHLIGHT_SECONDS, HighlightBudget, render_answer
 from prepdeck.core.models import utcnow
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import exporter
@@ -74,12 +74,14 @@ def _insert_questions(deck: Deck, parsed: ParsedDocument, progress) -> int:
         )
     )
     total, now = len(parsed.questions), utcnow()
+    highlighting = HighlightBudget(BATCH_HIGHLIGHT_SECONDS)  # for the whole document
     for offset in range(0, total, BATCH):
         rows = [
             {
                 "deck_id": deck.id, "position": start + offset + i + 1,
                 "prompt": item.prompt[:2000], "answer": item.answer,
-                "answer_html": render_answer(item.answer), "level": item.level,
+                "answer_html": render_answer(item.answer, highlighting),
+                "level": item.level,
                 "created_at": now, "updated_at": now,
             }
             for i, item in enumerate(parsed.questions[offset : offset + BATCH])
