@@ -9,9 +9,10 @@ CPU holds every request of that process. Three bounds keep it short:
 - Only the lexers in `VETTED_LEXERS` highlight; code in any other language is shown escaped, in
   a plain ``<pre><code>``. Some Pygments lexers backtrack exponentially (Factor, Chapel, CDDL: a
   quote and 40 backslashes take half a minute; Bash on an unclosed ``$'`` string, fixed below)
-  or wait for one token quadratically long (INI, C and C++ after a run of blank space), and a
-  regular expression stuck inside one match cannot be interrupted. Every vetted lexer went
-  through the inputs of `tests/core/lexer_fuzz.py` at 2,000 and 8,000 characters (the slow
+  or wait for one token quadratically long (C and C++ after a run of blank space, INI also on
+  a long line: those three highlight only code without such a shape), and a regular
+  expression stuck inside one match cannot be interrupted. Every vetted lexer went through the
+  inputs of `tests/core/lexer_fuzz.py` at 2,000 and 8,000 characters (the slow
   ones again at 20,000) and never waited long for one token; `tests/core/test_markdown.py`
   repeats that on a smaller scale.
 - Highlighting has a budget. A block longer than `MAX_HIGHLIGHTED_CODE` characters is shown
@@ -31,6 +32,7 @@ to be slow, and a few milliseconds on an ordinary one.
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -57,8 +59,17 @@ BATCH_HIGHLIGHT_SECONDS = 30.0  # of lexing for all the answers of an import tog
 VETTED_LEXERS = (
     *("Python", "JavaScript", "TypeScript", "SQL", "Bash", "JSON", "YAML", "HTML", "CSS"),
     *("Django/Jinja", "Go", "Java", "C#", "Rust", "Ruby", "PHP", "Kotlin", "Swift", "Docker"),
-    *("TOML", "Diff", "Text only"),
+    *("TOML", "Diff", "Text only", "C", "C++", "INI"),
 )
+# Lexers that wait quadratically long for one token in one shape only, so they highlight only
+# code without it, as real code is: C and C++ after a run of blank space (a word, then
+# thousands of spaces or newlines, is one token), INI likewise and along a long line (thousands
+# of ": " in a row). Bounded so, the longest wait is a few thousand steps; other code in these
+# languages is shown plain.
+BLANK_RUN_GUARDED = frozenset({"C", "C++", "INI"})
+LINE_GUARDED = frozenset({"INI"})
+MAX_BLANK_RUN, MAX_GUARDED_LINE = 64, 200
+_LONG_BLANK_RUN = re.compile(rf"\s{{{MAX_BLANK_RUN + 1}}}")
 # Names authors use that Pygments does not know, or gives to a lexer that is not vetted. Jinja
 # in HTML: Pygments' HTML+Jinja lexer lexes the whole block for Jinja before it yields a token,
 # and that pass is quadratic on some strings, out of the budget's reach; the Jinja lexer alone
@@ -152,12 +163,20 @@ def _code_block(code: str, language: str, budget: HighlightBudget) -> str:
     if name is None:
         return f"<pre><code>{escapeHtml(code)}</code></pre>"
     body = None
-    if len(code) <= MAX_HIGHLIGHTED_CODE and not budget.spent:
+    if _may_highlight(code, name) and not budget.spent:
         body = _highlighted(code, _lexer(name), budget)
     return (
         f'<pre class="{HIGHLIGHT_CLASS}"><code class="{_LANGUAGE_CLASS[name]}">'
         f"{escapeHtml(code) if body is None else body}</code></pre>"
     )
+
+
+def _may_highlight(code: str, name: str) -> bool:
+    if len(code) > MAX_HIGHLIGHTED_CODE:
+        return False
+    if name in BLANK_RUN_GUARDED and _LONG_BLANK_RUN.search(code):
+        return False
+    return name not in LINE_GUARDED or max(map(len, code.split("\n"))) <= MAX_GUARDED_LINE
 
 
 def _fence(_renderer, tokens, idx, _options, env) -> str:
