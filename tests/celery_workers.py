@@ -8,6 +8,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from prepdeck.config import load_config
+
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).parent / "celery"
 
@@ -80,3 +82,14 @@ def web_app(app_factory, celery_settings: dict):
     app = app_factory(CELERY={**celery_settings, "task_always_eager": False})
     assert app.extensions["celery"].conf.task_always_eager is False
     return app
+
+
+def filesystem_broker(migrated: str, tmp_path: Path, monkeypatch) -> tuple[dict, dict]:
+    """`make run`'s topology, no broker server: the worker's environment with the kombu
+    filesystem transport in a folder, and the Celery settings it computes from it."""
+    env = worker_env(migrated, tmp_path, CELERY_BROKER_FOLDER=str(tmp_path / "broker"))
+    with monkeypatch.context() as patch:
+        for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_BROKER_FOLDER"):
+            patch.setenv(name, env[name])
+        settings = load_config("development", env["INSTANCE_PATH"]).CELERY
+    return env, settings

@@ -22,14 +22,14 @@ from __future__ import annotations
 import argparse
 import gc
 import random
-import signal
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class
+
+from tests.services import deadline
 
 # Openers that put a lexer into a state (a string, a comment, a heredoc, an embedded language).
 PREFIXES = (
@@ -67,26 +67,6 @@ def cases(size: int, prefixes=PREFIXES, units=UNITS) -> Iterator[tuple[str, str]
         yield f"random#{seed}", "".join(rng.choice(SPECIALS) for _ in range(size))
 
 
-class Timeout(Exception):
-    pass
-
-
-@contextmanager
-def deadline(seconds: float):
-    """Raise Timeout in the main thread after `seconds` (the regex engine checks signals)."""
-
-    def expire(_signum, _frame):
-        raise Timeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @dataclass
 class Timing:
     total: float  # seconds spent lexing
@@ -108,7 +88,7 @@ def timing(lexer: Lexer, text: str, limit: float) -> Timing:
             for _token in lexer.get_tokens(text):
                 now = time.process_time()
                 stall, last = max(stall, now - last), now
-    except Timeout:
+    except TimeoutError:
         finished = False
     else:
         finished = True

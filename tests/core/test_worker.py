@@ -16,7 +16,7 @@ from prepdeck.accounts.services import register_user
 from prepdeck.config import load_config
 from prepdeck.core.models import OutboxMessage, TaskRecord
 from prepdeck.extensions import db
-from tests.celery_workers import Worker, web_app, worker_env
+from tests.celery_workers import Worker, filesystem_broker, web_app, worker_env
 from tests.conftest import post_form
 from tests.factories import PASSWORD
 from tests.services import wait_for
@@ -101,12 +101,8 @@ def test_worker_on_filesystem_broker_delivers_mail_like_make_run(
 ):
     """`make run`'s topology: no broker server, the kombu filesystem transport in a folder."""
     folder = tmp_path / "broker"
-    env = worker_env(migrated, tmp_path, CELERY_BROKER_FOLDER=str(folder))
-    # The settings the worker will compute from that environment: the same code, same inputs.
-    with monkeypatch.context() as patch:
-        for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_BROKER_FOLDER"):
-            patch.setenv(name, env[name])
-        settings = load_config("development", env["INSTANCE_PATH"]).CELERY
+    # The settings the worker will compute from its environment: the same code, same inputs.
+    env, settings = filesystem_broker(migrated, tmp_path, monkeypatch)
     assert settings["broker_url"] == "filesystem://"
     options = settings["broker_transport_options"]
     assert Path(options["data_folder_in"]) == folder / "queue", (

@@ -16,7 +16,7 @@ from prepdeck.decks import decoding, importer, imports, transfer
 from prepdeck.decks.importer import parse_document
 from prepdeck.decks.models import Deck, ImportJob, Question
 from prepdeck.extensions import db
-from tests.celery_workers import web_app, worker_env
+from tests.celery_workers import filesystem_broker, web_app, worker_env
 from tests.conftest import csrf_token, login, make_person
 from tests.services import wait_for
 
@@ -120,12 +120,7 @@ def test_the_worker_reads_the_upload_and_the_page_shows_what_it_kept(
     """`make run`'s topology (filesystem broker, a worker process): the upload request stores
     the document and returns; the page says it is being read until the worker has read it."""
     expected = parse_document(SLOW_TO_READ)
-    folder = tmp_path / "broker"
-    env = worker_env(migrated, tmp_path, CELERY_BROKER_FOLDER=str(folder))
-    with monkeypatch.context() as patch:
-        for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_BROKER_FOLDER"):
-            patch.setenv(name, env[name])
-        settings = load_config("development", env["INSTANCE_PATH"]).CELERY
+    env, settings = filesystem_broker(migrated, tmp_path, monkeypatch)
     app = web_app(app_factory, settings)
     for module in (importer, imports, transfer):
         monkeypatch.setattr(module, "parse_document", refuse_to_read)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from prepdeck.core.errors import Invalid
 from prepdeck.decks import decoding, exporter, importer
 from prepdeck.decks.decoding import MAX_LINE
 from prepdeck.decks.importer import parse_document
+from tests.services import deadline as stop_after
 
 SCREEN = 5_000  # characters: every line at this length, to find the slowest
 SMALL, BIG = 20_000, 80_000  # characters: the slowest lines at these two lengths
@@ -54,21 +54,12 @@ def adversarial_line(prefix: str, run: str, ending: str, size: int) -> str:
 
 @contextmanager
 def deadline(seconds: float, what: str) -> Iterator[None]:
-    """Fail after `seconds` instead of waiting minutes for backtracking to end (the regular
-    expression engine checks for signals while it matches)."""
-
-    def expire(_signum, _frame):
-        raise TimeoutError
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    """Fail after `seconds` instead of waiting minutes for backtracking to end."""
     try:
-        yield
+        with stop_after(seconds):
+            yield
     except TimeoutError:
         pytest.fail(f"{what} took more than {seconds} s", pytrace=False)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def timed_search(pattern: re.Pattern, shape: tuple[str, str, str], size: int) -> float:
