@@ -4,13 +4,14 @@ from flask_bcrypt import Bcrypt
 from flask_caching import Cache
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from prepdeck.core.addresses import client_address
 
 
 class Base(DeclarativeBase):
@@ -32,5 +33,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 bcrypt = Bcrypt()
 cache = Cache()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(key_func=client_address)
 jwt = JWTManager()

@@ -8,7 +8,7 @@ for it still gets its try, and the right password gets the owner in. Those tries
 too (LOGIN_LIMIT_SPREAD): past the cap only an emailed sign-in link gets in, which proves the
 address without any password and is never locked.
 
-An IPv6 network (/64) counts as one address (see throttle.address_key).
+An IPv6 network (/64) counts as one address (see core/addresses.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from prepdeck.accounts import services
 from prepdeck.accounts.mailing import make_token, read_token, send
 from prepdeck.accounts.models import User
 from prepdeck.core import throttle
+from prepdeck.core.addresses import address_key
 from prepdeck.core.errors import Invalid, RateLimited
 from prepdeck.core.models import utcnow
 from prepdeck.core.urls import external_url
@@ -47,7 +48,7 @@ class _Counters:
 
     def __init__(self, email: str, remote_addr: str | None) -> None:
         config = current_app.config
-        address = throttle.address_key(remote_addr)
+        address = address_key(remote_addr)
         self.address = (config["LOGIN_LIMIT_IP"], "login-ip", address)
         self.here = (config["LOGIN_LIMIT_ACCOUNT"], "login-account-address", email, address)
         self.account = (config["LOGIN_LIMIT_ACCOUNT"], "login-account", email)

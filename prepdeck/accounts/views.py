@@ -11,7 +11,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from prepdeck.accounts import email_change, linking, services, sessions, signin
@@ -25,6 +24,7 @@ from prepdeck.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from prepdeck.core.addresses import client_address
 from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from prepdeck.core.forms import ActionForm, show_error
 from prepdeck.core.urls import safe_redirect_target
@@ -43,7 +43,7 @@ mail_limit = limiter.limit(_mail_limit, methods=["POST"])
 def _account_or_address() -> str:
     if current_user.is_authenticated:
         return f"account:{current_user.id}"
-    return get_remote_address()
+    return client_address()
 
 
 def _email_change_limits(view):

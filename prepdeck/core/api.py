@@ -16,12 +16,12 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, render_template, request
 from flask_cors import CORS
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
-from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
+from prepdeck.core.addresses import client_address
 from prepdeck.core.cursor import decode_cursor, encode_cursor
 from prepdeck.core.errors import Invalid, error_response
 from prepdeck.core.pagination import Slice
@@ -129,7 +129,7 @@ def caller_key() -> str:
             verified = verify_jwt_in_request(optional=True, verify_type=False)
             if verified is not None and get_current_user() is not None:
                 return f"account:{verified[1]['sub']}"
-    return f"ip:{get_remote_address() or 'unknown'}"
+    return f"ip:{client_address()}"
 
 
 api_limit = limiter.shared_limit(

@@ -7,7 +7,6 @@ check is skipped and logged: a Redis outage must not lock everyone out.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 
@@ -42,20 +41,6 @@ def used(limit: str, *key: str) -> int:
         log.warning("rate-limit store unreachable; throttle %s not read", key[0])
         return 0
     return max(0, item.amount - remaining)
-
-
-def address_key(remote_addr: str | None) -> str:
-    """The address a limit counts by. An IPv6 host is usually given a whole /64 network, so
-    its addresses count as one; an IPv4-mapped IPv6 address counts as the IPv4 one."""
-    try:
-        address = ipaddress.ip_address(remote_addr or "")
-    except ValueError:
-        return remote_addr or "unknown"
-    if address.version == 6 and address.ipv4_mapped:
-        return str(address.ipv4_mapped)
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 def hit(limit: str, *key: str) -> None:

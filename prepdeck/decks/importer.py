@@ -85,7 +85,7 @@ def parse_document(data: bytes | str) -> ParsedDocument:
         raise Invalid(f"No questions found: {LAYOUT_HELP}")
     for position, question in enumerate(parsed.questions, start=1):
         if not question.answer.strip():
-            prompt = _shorten(question.prompt)
+            prompt = shorten(question.prompt)
             number = question.number if question.number is not None else position
             parsed.warnings.append(f'Question {number} ("{prompt}") has no answer.')
     return parsed
@@ -108,8 +108,10 @@ def level_for(text: str) -> str | None:
     return LEVEL_WORDS[match.group(1).lower()] if match else None
 
 
-def _shorten(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis. Only the start of a long
+    text is read, so a preview of a huge answer costs no more than of a short one."""
+    text = " ".join(text[: limit * 2].split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -489,7 +491,7 @@ def _read_layout(lines: list[str], warnings: list[str]) -> ParsedDocument:
             questions.append(ParsedQuestion(mark.number, mark.prompt, answer, event.level))
         elif _trim(block):
             warnings.append(
-                f'The text under "{_shorten(event.mark.prompt)}" (line {event.index + 1}) is '
+                f'The text under "{shorten(event.mark.prompt)}" (line {event.index + 1}) is '
                 "not part of any question and was left out."
             )
     return ParsedDocument(title, description, questions, warnings)

@@ -25,7 +25,7 @@ from prepdeck.core.errors import Conflict, Invalid, NotFound
 from prepdeck.core.models import utcnow
 from prepdeck.decks import retention
 from prepdeck.decks.decoding import check_upload, decode_document
-from prepdeck.decks.importer import ParsedDocument, parse_document
+from prepdeck.decks.importer import ParsedDocument, parse_document, shorten
 from prepdeck.decks.models import Deck, ImportJob
 from prepdeck.decks.services import can_edit
 from prepdeck.decks.transfer import import_document
@@ -102,15 +102,15 @@ def _finish_reading(job: ImportJob, **values) -> None:
 def make_preview(parsed: ParsedDocument) -> dict:
     """What the preview page shows, small enough to keep on the job whatever the document."""
     return {
-        "title": _excerpt(parsed.title or "", PREVIEW_PROMPT),
-        "description": _excerpt(parsed.description, PREVIEW_DESCRIPTION),
+        "title": shorten(parsed.title or "", PREVIEW_PROMPT),
+        "description": shorten(parsed.description, PREVIEW_DESCRIPTION),
         "counts": parsed.counts_by_level(),
         "questions": [
             {
                 "number": item.number,
-                "prompt": _excerpt(item.prompt, PREVIEW_PROMPT),
+                "prompt": shorten(item.prompt, PREVIEW_PROMPT),
                 "level": item.level,
-                "answer": _excerpt(item.answer, PREVIEW_ANSWER),
+                "answer": shorten(item.answer, PREVIEW_ANSWER),
             }
             for item in parsed.questions[:PREVIEW_QUESTIONS]
         ],
@@ -118,13 +118,8 @@ def make_preview(parsed: ParsedDocument) -> dict:
     }
 
 
-def _excerpt(text: str, limit: int) -> str:
-    text = " ".join(text[: limit * 2].split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _bounded(warnings: list[str]) -> list[str]:
-    kept = [_excerpt(warning, MAX_WARNING) for warning in warnings[:MAX_WARNINGS]]
+    kept = [shorten(warning, MAX_WARNING) for warning in warnings[:MAX_WARNINGS]]
     if len(warnings) > MAX_WARNINGS:
         kept.append(f"… and {len(warnings) - MAX_WARNINGS:,} more warnings.")
     return kept

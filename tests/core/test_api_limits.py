@@ -46,3 +46,16 @@ def test_another_account_keeps_its_own_budget(limited_app, user):
     other = limited_app.test_client()
     other.environ_base.update(ELSEWHERE)
     assert ApiClient(other).sign_in(grace.email).get("me").status_code == 200
+
+
+def test_addresses_of_one_ipv6_network_share_the_anonymous_budget(limited_app):
+    # One host usually holds a whole /64: each of its addresses is not a new caller.
+    statuses = []
+    for host in range(5):
+        client = limited_app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"2001:db8:1:2::{host + 1:x}"
+        statuses.append(client.get(f"{API}/decks").status_code)
+    assert statuses == [200] * 4 + [429]
+    elsewhere = limited_app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "2001:db8:1:3::1"
+    assert elsewhere.get(f"{API}/decks").status_code == 200
