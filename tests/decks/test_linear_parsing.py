@@ -23,6 +23,7 @@ from prepdeck.core.errors import Invalid
 from prepdeck.decks import decoding, exporter, importer
 from prepdeck.decks.decoding import MAX_LINE
 from prepdeck.decks.importer import parse_document
+from prepdeck.decks.reading import chatter, layout, levels, marks, text
 from tests.services import deadline as stop_after
 
 SCREEN = 5_000  # characters: every line at this length, to find the slowest
@@ -31,16 +32,17 @@ SLOWEST = 6  # lines per pattern timed at both lengths
 LIMIT = 1.0  # seconds for any one line
 
 PREFIXES = ("", "#", "# a", "**", "**a", "**a**", "1. ", "1. **a**", "q", "Q1", "question")
-PREFIXES += ("answer", "**answer", "```", "- ", "?", "<!-- prepdeck:", "\\")
+PREFIXES += ("answer", "**answer", "```", "- ", "?", "<!-- prepdeck:", "\\", "- [a", "1. #")
+PREFIXES += ("<details><summary>", "** ")
 RUNS = (" ", "\t", " \t", "*", "_", "#", "-", "`", "~", "1", "q", ":", ".", "?", "a", "a ")
-RUNS += ("**", "* ", "a*", "a-", "é")
+RUNS += ("**", "* ", "a*", "a-", "é", "](#", "<", ">", "](#a", "-level")
 ENDINGS = ("", "x")
 
 
 def module_patterns() -> list:
     found = [
         pytest.param(value, id=f"{module.__name__.rsplit('.', 1)[1]}.{name}")
-        for module in (importer, decoding, exporter)
+        for module in (importer, decoding, exporter, marks, levels, layout, text, chatter)
         for name, value in vars(module).items()
         if isinstance(value, re.Pattern)
     ]
