@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from prepdeck.accounts.models import User
 from prepdeck.accounts.services import find_by_email
 from prepdeck.core.cli import domain_errors_as_click
-from prepdeck.decks import services, transfer
+from prepdeck.decks import corpus_check, services, transfer
 from prepdeck.decks.importer import ParsedDocument, parse_document
 from prepdeck.extensions import db
 
@@ -76,6 +76,22 @@ def import_command(file: Path, deck_slug, title: str, owner_email, dry_run: bool
     click.echo(
         f"Imported {result.added} questions into “{result.deck.title}” ({result.deck.slug})."
     )
+
+
+@decks_cli.command("check")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@domain_errors_as_click
+def check_command(folder: Path) -> None:
+    """Read every document named in FOLDER/expected.json and compare with what it expects.
+
+    Nothing is written. Exits non-zero when a document is read wrongly.
+    """
+    rows = corpus_check.check_folder(folder)
+    click.echo(corpus_check.table(rows))
+    right = sum(row.right for row in rows)
+    click.echo(f"{right}/{len(rows)} documents read right.")
+    if right < len(rows):
+        raise click.ClickException(f"{len(rows) - right} of {len(rows)} documents are read wrongly")
 
 
 @decks_cli.command("export")
