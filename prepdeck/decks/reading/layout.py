@@ -95,7 +95,11 @@ def make_plan(found: Scan) -> Plan | None:
         candidates = [m for m in markdown if _asks(m) and not _is_title_like(m)]
     if not candidates:
         return None
-    key = _outer_key(Counter(m.key for m in candidates).most_common(1)[0][0], candidates)
+    counts = Counter(m.key for m in candidates)
+    linked = Counter(m.key for m in markdown if m.slug in found.toc and not _is_title_like(m))
+    if linked and linked.most_common(1)[0][1] >= max(3, counts.most_common(1)[0][1]):
+        counts = linked  # a table of contents that links to its questions says which they are
+    key = _outer_key(counts.most_common(1)[0][0], candidates)
     at_key = [m for m in marks if m.key == key and _titled_level(m) is None]
     numbered = sum(m.number is not None for m in at_key) * 2 >= len(at_key)
     levelled = _level_keys(marks, key)
@@ -145,23 +149,25 @@ def _parent_of(key, inner, restarts, candidates) -> tuple[str, int] | None:
 
 
 def _level_keys(marks: list[Mark], key: tuple[str, int]) -> frozenset[tuple[str, int]]:
-    """How the document writes level sections, if it has them: the titles written alike are
-    mostly level titles ("Beginner", "Mid-Level", "Senior-Level"). Topic sections whose titles
-    now and then hold a level word ("Basics", "Git Basics", "Advanced Selectors") are not."""
-    siblings: dict[tuple[str, int], list[Mark]] = {}
+    """How the document writes level sections, if it has them: most titles written alike are
+    level titles ("Beginner", "Mid-Level", "Senior-Level"), and they name two levels or are all
+    level titles. Topic sections whose titles now and then hold a level word ("Basics", "Git
+    Basics", "Advanced Selectors") are not level sections."""
+    siblings: dict[tuple[str, int], list[tuple[Mark, str | None]]] = {}
     first_h1 = next((m for m in marks if m.kind == "h" and m.depth == 1), None)
     for mark in marks:
-        if mark.strong and mark.kind != "summary" and _titled_level(mark) is None:
+        level = _titled_level(mark)
+        if mark.kind == "summary" or (mark is first_h1 and _is_title_like(mark)):
             continue
-        if (mark is first_h1 and _is_title_like(mark)) or mark.kind == "summary":
+        if level is None and (mark.strong or mark.label):  # a question, or "**Example:**"
             continue
-        siblings.setdefault(mark.key, []).append(mark)
-    return frozenset(
-        group
-        for group, members in siblings.items()
-        if (named := sum(_titled_level(m) is not None for m in members))
-        and named * 2 >= len(members)
-    )
+        siblings.setdefault(mark.key, []).append((mark, level))
+    levelled = []
+    for group, members in siblings.items():
+        named = [level for _, level in members if level]
+        if len(named) * 2 > len(members) and (len(set(named)) > 1 or len(named) == len(members)):
+            levelled.append(group)
+    return frozenset(levelled)
 
 
 # --------------------------------------------------------------------------- classifying

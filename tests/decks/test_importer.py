@@ -20,7 +20,7 @@ from prepdeck.decks.importer import (
     parse_document,
 )
 
-FIXTURE = Path(__file__).parent / "data" / "interview_questions.md"
+FIXTURE = Path(__file__).parents[1] / "data" / "interview_questions.md"
 
 
 def moji(text: str) -> str:
@@ -409,10 +409,11 @@ def test_a_title_naming_several_levels_is_a_title_not_a_section():
 
 def test_questions_before_any_section_and_after_a_neutral_heading_have_no_level():
     document = parse(
-        "### 1. First?\nx\n\n## Basic\n\n### 2. Second?\ny\n\n## Routing\n\n### 3. Third?\nz\n"
+        "### 1. First?\nx\n\n## Basic\n\n### 2. Second?\ny\n\n## Advanced\n\n### 3. Third?\nz\n"
+        "\n## Routing\n\n### 4. Fourth?\nw\n"
     )
-    assert [q.level for q in document.questions] == [None, "basic", None]
-    assert document.counts_by_level() == {"basic": 1, "none": 2}
+    assert [q.level for q in document.questions] == [None, "basic", "advanced", None]
+    assert document.counts_by_level() == {"basic": 1, "advanced": 1, "none": 2}
 
 
 def test_a_heading_question_that_mentions_a_level_word_is_still_a_question():
