@@ -308,3 +308,20 @@ def test_a_document_that_mixes_layouts_reads_what_it_can_and_warns_about_the_res
         'The text under "Notes from the meetup" (line 5) is not part of any question and was '
         "left out."
     ]
+
+
+def test_numbered_items_with_sub_lists_and_a_table_of_contents_in_a_table():
+    document = parse(
+        "# JS\n\n| No. | Questions |\n| --- | --- |\n"
+        "| 1 | [What are objects](#what-are-objects) |\n"
+        "| 2 | [What is a prototype](#what-is-a-prototype) |\n"
+        "| 3 | [What are closures](#what-are-closures) |\n\n"
+        "1. ### What are objects\n\n   Several ways:\n\n   1. **Literal syntax:**\n\n"
+        "      ```js\n      var o = {};\n      ```\n   2. **Constructor:**\n\n"
+        "2. ### What is a prototype\n\n   A chain.\n\n3. ### What are closures\n\n"
+        "   Functions with scope:\n   1. Own scope\n   2. Outer scope\n"
+    )
+    assert prompts(document) == ["What are objects", "What is a prototype", "What are closures"]
+    assert document.questions[0].answer.endswith("```\n2. **Constructor:**")
+    assert document.questions[2].answer == "Functions with scope:\n1. Own scope\n2. Outer scope"
+    assert document.description == ""

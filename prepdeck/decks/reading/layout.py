@@ -96,7 +96,9 @@ def make_plan(found: Scan) -> Plan | None:
     if not candidates:
         return None
     counts = Counter(m.key for m in candidates)
-    linked = Counter(m.key for m in markdown if m.slug in found.toc and not _is_title_like(m))
+    linked = Counter(
+        m.key for m in markdown if m.slug and m.slug in found.toc and not _is_title_like(m)
+    )
     if linked and linked.most_common(1)[0][1] >= max(3, counts.most_common(1)[0][1]):
         counts = linked  # a table of contents that links to its questions says which they are
     key = _outer_key(counts.most_common(1)[0][0], candidates)
@@ -105,7 +107,7 @@ def make_plan(found: Scan) -> Plan | None:
     levelled = _level_keys(marks, key)
     section_depths = [m.depth for m in markdown if m.key in levelled and m.kind == "h"]
     neutral = key[1] if key[0] == "h" else min(section_depths, default=2)
-    linked = [m for m in at_key if m.kind == "h" and m.slug in found.toc]
+    linked = [m for m in at_key if m.slug and m.slug in found.toc]
     toc = frozenset(found.toc) if len(linked) >= 3 and len(linked) * 2 >= len(at_key) else None
     return Plan(key, numbered, neutral, levelled, toc or frozenset())
 
@@ -231,7 +233,7 @@ def _kind_of(
         return "question" if wanted else "content"
     if not started and not titled and _is_title_like(mark) and len(levels_named(mark.prompt)) > 1:
         return "title"  # "Flask Questions: Beginner to Expert"
-    if at_key and plan.toc and mark.kind == "h":
+    if at_key and plan.toc and (mark.kind == "h" or mark.slug):
         if mark.slug in plan.toc:
             return "question"
         return "section" if level else "neutral" if mark.number is None else "question"
@@ -245,7 +247,8 @@ def _kind_of(
         return "question"
     if _shallower_in_sequence(mark, plan, previous, after):
         return "question"  # "# 1. …", "# 2. …", then "## 3. …": the same numbering
-    if not at_key and follows and (mark.ends_q or mark.explicit or mark.kind in ("bold", "list")):
+    listed = mark.kind in ("bold", "list") and not mark.label  # not "**Object literal:**"
+    if not at_key and follows and (mark.ends_q or mark.explicit or listed):
         deeper = plan.key[0] == "h" and mark.kind == "h" and mark.depth > plan.key[1]
         if mark.explicit or not deeper:  # a deeper "#### 2. …" is a sub-heading of an answer
             return "question"  # numbered in sequence, though not written like most questions
@@ -293,7 +296,7 @@ def read_layout(lines: list[str]) -> Found:
     skip = {e.index for e in events if e.kind == "title"}
     head = [line for i, line in enumerate(lines[:first]) if i not in skip]
     if plan and plan.toc:
-        head = [line for line in head if toc_anchor(line) is None]
+        head = _without_toc(head)
     questions = []
     for position, event in enumerate(body):
         end = body[position + 1].index if position + 1 < len(body) else len(lines)
@@ -316,6 +319,23 @@ def read_layout(lines: list[str]) -> Found:
                 f'The closing words after the last answer ("{shorten(signoff)}") were left out.'
             )
     return Found(title, "\n".join(trim(head)), questions, warnings)
+
+
+def _without_toc(lines: list[str]) -> list[str]:
+    """The lines before the first question less the table of contents (a list of links, or a
+    table with links in its rows, header included)."""
+    kept: list[str] = []
+    table: list[str] = []
+    for line in [*lines, ""]:
+        if line.lstrip().startswith("|"):
+            table.append(line)
+            continue
+        if not any(toc_anchor(row) for row in table):
+            kept.extend(table)
+        table = []
+        if toc_anchor(line) is None:
+            kept.append(line)
+    return kept[:-1]
 
 
 def _warn_left_out(block: list[str], mark: Mark, warnings: list[str]) -> None:

@@ -43,6 +43,7 @@ _NUMBERING = re.compile(
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _ENDS_WITH_QUESTION = re.compile(r"\?[\s*_)\"'\u201d\u2019]*$")
 _TOC_LINK = re.compile(r"^(?:[-*+]|\d{1,5}[.)])[ \t]++\[.*\]\(#([^()\s]++)\)[ \t]*+$")
+_TOC_CELL = re.compile(r"\]\(#([^()\s|]++)\)[ \t]*+\|")
 _TAG = re.compile(r"<[^<>]*+>")
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 
@@ -124,7 +125,12 @@ def is_summary_label(text: str) -> bool:
 def toc_anchor(line: str) -> str | None:
     """ "- [What is a closure?](#what-is-a-closure)" -> "what-is-a-closure"."""
     stripped = line.lstrip(" \t")
-    link = _TOC_LINK.match(stripped) if stripped[:1] in "-*+" or stripped[:1].isdigit() else None
+    if stripped[:1] == "|":  # "| 3 | [What are closures](#what-are-closures) |"
+        link = _TOC_CELL.search(stripped)
+    else:
+        link = (
+            _TOC_LINK.match(stripped) if stripped[:1] in "-*+" or stripped[:1].isdigit() else None
+        )
     return link.group(1).lower() if link else None
 
 
@@ -201,8 +207,8 @@ def _spaced_bold_level(index: int, line: str) -> Mark | None:
     return make_mark(index, "bold", 0, inner) if inner and level_for(inner) else None
 
 
-def _mark_list(index: int, line: str) -> Mark | None:
-    match = _LIST_BOLD.match(line)
+def _mark_list(index: int, line: str, indent: int) -> Mark | None:
+    match, heading = _LIST_BOLD.match(line), None
     text = match.group(3) if match else None
     if match is None:
         match = _LIST_HEADING.match(line)  # "1. ## **What is Kubernetes?**"
@@ -210,12 +216,15 @@ def _mark_list(index: int, line: str) -> Mark | None:
         text = heading.group(2) if heading else None
     if match is None or not text:
         return None
-    mark = make_mark(index, "list", 0, text)
+    mark = make_mark(index, "list", indent, text)  # items of a sub-list are another kind
     mark.number = int(match.group(1))
+    mark.slug = github_slug(text) if heading else ""
     return mark
 
 
-def _mark_line(index: int, line: str, lines: list[str], prev_blank: bool) -> Mark | None:
+def _mark_line(
+    index: int, line: str, lines: list[str], prev_blank: bool, indent: int = 0
+) -> Mark | None:
     first = line[0]
     if first == "#":
         match = _HEADING.match(line)
@@ -227,7 +236,7 @@ def _mark_line(index: int, line: str, lines: list[str], prev_blank: bool) -> Mar
     if first in "*_":
         return _mark_bold(index, line)
     if first.isdigit():
-        mark = _mark_list(index, line)
+        mark = _mark_list(index, line, indent)
         if mark is not None:
             return mark
     if first.isdigit() or first in "Qq":
@@ -316,7 +325,7 @@ def scan(lines: list[str]) -> Scan:
                 mark = _mark_summary(index, line, lowered, details)
                 details.feed(index, lowered[lowered.find("<summary") :])
         if mark is None and len(line) - len(stripped) <= 3 and first not in "\t<>|-+":
-            mark = _mark_line(index, stripped, lines, prev_blank)
+            mark = _mark_line(index, stripped, lines, prev_blank, len(line) - len(stripped))
             if mark is not None:
                 mark.in_details = bool(details.open)
         if mark is not None:
@@ -333,7 +342,7 @@ def _number_slugs(marks: list[Mark]) -> None:
     """GitHub numbers repeated anchors: "intro", "intro-1", "intro-2"."""
     seen: dict[str, int] = {}
     for mark in marks:
-        if mark.kind == "h":
+        if mark.slug:
             count = seen.get(mark.slug, 0)
             seen[mark.slug] = count + 1
             if count:
