@@ -104,11 +104,11 @@ def make_plan(found: Scan) -> Plan | None:
     key = _outer_key(counts.most_common(1)[0][0], candidates)
     at_key = [m for m in marks if m.key == key and _titled_level(m) is None]
     numbered = sum(m.number is not None for m in at_key) * 2 >= len(at_key)
-    levelled = _level_keys(marks, key)
+    levelled = _level_keys(marks)
     section_depths = [m.depth for m in markdown if m.key in levelled and m.kind == "h"]
     neutral = key[1] if key[0] == "h" else min(section_depths, default=2)
-    linked = [m for m in at_key if m.slug and m.slug in found.toc]
-    toc = frozenset(found.toc) if len(linked) >= 3 and len(linked) * 2 >= len(at_key) else None
+    listed = sum(bool(m.slug) and m.slug in found.toc for m in at_key)
+    toc = frozenset(found.toc) if listed >= 3 and listed * 2 >= len(at_key) else None
     return Plan(key, numbered, neutral, levelled, toc or frozenset())
 
 
@@ -150,7 +150,7 @@ def _parent_of(key, inner, restarts, candidates) -> tuple[str, int] | None:
     return None
 
 
-def _level_keys(marks: list[Mark], key: tuple[str, int]) -> frozenset[tuple[str, int]]:
+def _level_keys(marks: list[Mark]) -> frozenset[tuple[str, int]]:
     """How the document writes level sections, if it has them: most titles written alike are
     level titles ("Beginner", "Mid-Level", "Senior-Level"), and they name two levels or are all
     level titles. Topic sections whose titles now and then hold a level word ("Basics", "Git
