@@ -325,3 +325,13 @@ def test_numbered_items_with_sub_lists_and_a_table_of_contents_in_a_table():
     assert document.questions[0].answer.endswith("```\n2. **Constructor:**")
     assert document.questions[2].answer == "Functions with scope:\n1. Own scope\n2. Outer scope"
     assert document.description == ""
+
+
+def test_numbered_bold_steps_in_an_answer_are_not_questions_even_when_they_follow_on():
+    document = parse(
+        "## 1. What is pip?\n\nAn installer.\n\n## 2. What is a wheel?\n\nA package.\n\n"
+        "## 3. How do you deploy Flask?\n\n**1. Build it**\n\nx\n\n**2. Ship it**\n\ny\n\n"
+        "**3. Test it**\n\nz\n\n**4. Run it**\n\nw\n\n## 4. What is Gunicorn?\n\nA server.\n"
+    )
+    assert [q.number for q in document.questions] == [1, 2, 3, 4]
+    assert document.questions[2].answer.endswith("**4. Run it**\n\nw")

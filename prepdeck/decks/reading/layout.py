@@ -207,15 +207,18 @@ def classify(marks: list[Mark], plan: Plan, warnings: list[str]) -> list[_Event]
 
 
 def _next_numbers(marks: list[Mark], plan: Plan) -> dict[int, int | None]:
-    """For numbered headings no deeper than the questions: the number of the next one."""
-    if plan.key[0] != "h":
-        return {}
+    """For each numbered heading, bold line or list item that could be a question: the number
+    of the next one (None for the last). Headings deeper than heading questions don't count."""
+    deepest = plan.key[1] if plan.key[0] == "h" else 6
     numbered = [
         m for m in marks
-        if m.kind == "h" and m.depth <= plan.key[1] and m.number is not None and not m.in_details
+        if m.number is not None and not m.in_details
+        and (m.kind in ("bold", "list") or (m.kind == "h" and m.depth <= deepest))
     ]  # fmt: skip
-    return {m.index: (numbered[i + 1].number if i + 1 < len(numbered) else None)
-            for i, m in enumerate(numbered)}  # fmt: skip
+    return {
+        m.index: (numbered[i + 1].number if i + 1 < len(numbered) else None)
+        for i, m in enumerate(numbered)
+    }
 
 
 def _kind_of(
@@ -248,7 +251,8 @@ def _kind_of(
     if _shallower_in_sequence(mark, plan, previous, after):
         return "question"  # "# 1. …", "# 2. …", then "## 3. …": the same numbering
     listed = mark.kind in ("bold", "list") and not mark.label  # not "**Object literal:**"
-    if not at_key and follows and (mark.ends_q or mark.explicit or listed):
+    goes_on = after is None or after in (1, (mark.number or 0) + 1)  # not "**4. Run it**" in 3
+    if not at_key and follows and goes_on and (mark.ends_q or mark.explicit or listed):
         deeper = plan.key[0] == "h" and mark.kind == "h" and mark.depth > plan.key[1]
         if mark.explicit or not deeper:  # a deeper "#### 2. …" is a sub-heading of an answer
             return "question"  # numbered in sequence, though not written like most questions
