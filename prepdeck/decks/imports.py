@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from prepdeck.accounts.models import User
 from prepdeck.celery_app import enqueue
-from prepdeck.core.errors import Conflict, Invalid, NotFound
+from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
 from prepdeck.core.models import utcnow
 from prepdeck.decks import reimport, retention
 from prepdeck.decks.decoding import check_upload, decode_document
@@ -205,7 +205,7 @@ def run(job_id: int) -> str:
             _owner(job), job.source, title=job.title, deck=target, mode=job.mode,
             prune=job.prune and target is not None, progress=progress, before_commit=succeeded,
         )  # fmt: skip
-    except Invalid as error:  # the document or the target changed since the preview
+    except (Invalid, Forbidden) as error:  # the document or the deck changed since the preview
         db.session.rollback()
         _update(job_id, state="failed", error=error.message, finished_at=utcnow())
         return "failed"

@@ -186,6 +186,21 @@ def test_the_preview_plans_and_the_import_checks_the_deck_again_when_it_runs(app
     assert [row[2] for row in deck_state(app, deck_id)] == [prompt for prompt, _a, _l in V2]
 
 
+def test_a_draft_whose_deck_is_no_longer_theirs_fails_and_changes_nothing(app, user):
+    deck_id = first_import(app, user.id)
+    before = deck_state(app, deck_id)
+    other = make_person(app, email="grace@example.com")
+    with app.app_context():
+        owner, deck = db.session.get(User, user.id), db.session.get(Deck, deck_id)
+        job = imports.upload(owner, document(V2), filename="v2.md", deck=deck)
+        deck.owner_id = other.id  # given away between the preview and the import
+        db.session.commit()
+        imports.start(job, prune=True)
+        db.session.refresh(job)
+        assert job.state == "failed" and job.error.startswith("Only the owner of this deck")
+    assert deck_state(app, deck_id) == before
+
+
 # The command line ---------------------------------------------------------------------------
 
 

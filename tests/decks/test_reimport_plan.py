@@ -44,7 +44,7 @@ def test_prompts_match_whatever_their_spacing_case_and_markdown():
         "What is g.",
     ]
     assert {normalise_prompt(prompt) for prompt in same} == {"what is g"}
-    assert normalise_prompt("Why “quotes”’?") == normalise_prompt('why "quotes"\'')
+    assert normalise_prompt("Why \u201cquotes\u201d\u2019?") == normalise_prompt('why "quotes"\'')
     # Words inside identifiers, and different words, still count.
     assert normalise_prompt("What does before_request do?") == "what does before_request do"
     assert normalise_prompt("What is C++?") != normalise_prompt("What is C?")
