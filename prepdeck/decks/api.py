@@ -203,8 +203,11 @@ class ImportsResource(MethodView):
         """Import a question document into a new deck or one of yours
 
         Answers 202 with the job; poll the Location until its state is succeeded or failed
-        (a document that cannot be read fails with the reason in `error`). 409 limit_reached
-        while you already have as many imports waiting as you may."""
+        (a document that cannot be read fails with the reason in `error`); its `result` says
+        what was added, changed, unchanged and gone. Into a deck, a newer version of the
+        document it came from updates it (`mode` update): importing the same file again
+        changes nothing. 409 limit_reached while you already have as many imports waiting as
+        you may."""
         actor = get_current_user()
         deck = None
         if form.get("deck_id") is not None:
@@ -212,7 +215,8 @@ class ImportsResource(MethodView):
         upload = form["file"]
         job = imports.upload(
             actor, upload.read(imports.MAX_DOCUMENT_BYTES + 1), filename=upload.filename or "",
-            title=form.get("title", ""), deck=deck, start=True,
+            title=form.get("title", ""), deck=deck, start=True, mode=form["mode"],
+            prune=form["prune"],
         )  # fmt: skip
         return job, 202, {"Location": url_for("api_transfers.ImportResource", job_id=job.id)}
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -41,14 +41,40 @@ class QuestionForm(FlaskForm):
     )
 
 
+MODE_CHOICES = [
+    SelectChoice("update", "Update its questions from the document (they keep their progress)"),
+    SelectChoice("append", "Add every question again, after its own"),
+]
+
+
 class ImportForm(FlaskForm):
+    """Choices of `deck`: a new deck (""), or one of the person's own, set by the view."""
+
     document = FileField(
         "Question document",
         validators=[FileRequired("Choose a Markdown or text file.")],
         description="A .md or .txt file: level sections, then numbered questions with answers.",
+    )
+    deck = SelectField(
+        "Import into",
+        choices=[SelectChoice("", "A new deck")],
+        default="",
+        description="A newer version of a document you imported before: choose its deck.",
+    )
+    mode = SelectField(
+        "Into an existing deck",
+        choices=MODE_CHOICES,
+        default="update",
+        description="Updating keeps each question the document still has, with its id and "
+        "progress, changes what changed and adds what is new. Nothing is removed unless you "
+        "say so on the preview.",
     )
     title = StringField(
         "New deck title",
         validators=[Optional(), Length(max=200)],
         description="Leave empty to use the document's own title.",
     )
+
+
+class StartImportForm(FlaskForm):
+    prune = BooleanField("Remove them")

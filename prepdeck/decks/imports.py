@@ -13,6 +13,11 @@ worker died does the step again from the start. The import itself runs in one tr
 the questions it writes and records its own success in that transaction, so it is atomic (all
 questions or none) and idempotent (a redelivered job that already succeeded does nothing; one
 that died midway left nothing and starts over).
+
+Into a deck, an import updates the deck's questions from the document by default (a newer
+version of the document it came from: prepdeck.decks.reimport); the preview then shows the plan
+(added, changed, unchanged, gone), which the import checks again against the deck as it is
+when it runs. The finished job keeps what the import did in `result`.
 """
 
 from __future__ import annotations
@@ -21,14 +26,13 @@ import sqlalchemy as sa
 
 from prepdeck.accounts.models import User
 from prepdeck.celery_app import enqueue
-from prepdeck.core.errors import Conflict, Invalid, NotFound
+from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
 from prepdeck.core.models import utcnow
-from prepdeck.decks import retention
+from prepdeck.decks import reimport, retention
 from prepdeck.decks.decoding import check_upload, decode_document
 from prepdeck.decks.importer import ParsedDocument, parse_document, shorten
 from prepdeck.decks.models import Deck, ImportJob
 from prepdeck.decks.services import can_edit
-from prepdeck.decks.transfer import import_document
 from prepdeck.extensions import db
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -43,18 +47,21 @@ table = ImportJob.__table__
 
 def upload(
     owner: User, data: bytes, *, filename: str = "", title: str = "",
-    deck: Deck | None = None, start: bool = False,
+    deck: Deck | None = None, start: bool = False, mode: str = "update", prune: bool = False,
 ) -> ImportJob:  # fmt: skip
-    """Keep an uploaded document and queue its reading (then its import, when `start`)."""
+    """Keep an uploaded document and queue its reading (then its import, when `start`).
+    Into `deck`, `mode` says whether to update its questions or append (see reimport)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise Invalid(f"The document is larger than {MAX_DOCUMENT_BYTES // 1048576} MB.")
     if deck is not None and not can_edit(deck, owner):
         raise NotFound("There is no deck at this address.")
+    reimport.check_options(deck, mode, prune)
     check_upload(data)
     retention.require_room_for_import(owner.id)
     job = ImportJob(
         owner_id=owner.id, deck_id=deck.id if deck else None, title=title.strip()[:200],
-        filename=filename[:255], upload=data, state="parsing", autostart=start,
+        filename=filename[:255], upload=data, state="parsing", autostart=start, mode=mode,
+        prune=prune,
     )  # fmt: skip
     db.session.add(job)
     db.session.commit()
@@ -81,6 +88,9 @@ def _read(job: ImportJob) -> None:
     try:
         text = decode_document(job.upload)
         parsed = parse_document(text)
+        preview = make_preview(parsed)
+        if job.deck is not None and job.mode == "update" and not job.autostart:
+            preview["plan"] = reimport.preview_plan(job.deck, parsed)
     except Invalid as error:
         _finish_reading(job, state="failed", error=error.message, finished_at=utcnow())
         return
@@ -89,8 +99,7 @@ def _read(job: ImportJob) -> None:
         raise  # logged, and shown as failed in the admin's job list
     _finish_reading(
         job, state="queued" if job.autostart else "draft", source=text, upload=None,
-        total=len(parsed.questions), warnings=_bounded(parsed.warnings),
-        preview=make_preview(parsed),
+        total=len(parsed.questions), warnings=_bounded(parsed.warnings), preview=preview,
     )  # fmt: skip
 
 
@@ -132,9 +141,13 @@ def get_job(job_id: int, viewer: User) -> ImportJob:
     return job
 
 
-def start(job: ImportJob) -> ImportJob:
-    """Queue a previewed draft. Starting it twice is refused, not repeated."""
-    if not _claim(job.id, "draft", state="queued"):
+def start(job: ImportJob, prune: bool | None = None) -> ImportJob:
+    """Queue a previewed draft (with `prune`: removing, or not, what is gone from the document).
+    Starting it twice is refused, not repeated."""
+    options = {} if prune is None else {"prune": prune}
+    if prune:
+        reimport.check_options(job.deck, job.mode, prune)
+    if not _claim(job.id, "draft", state="queued", **options):
         raise Conflict(_not_a_draft(job))
     enqueue("decks.run_import", job.id)
     db.session.refresh(job)
@@ -182,17 +195,17 @@ def run(job_id: int) -> str:
         if track:
             _update(job_id, processed=done, total=total)
 
-    def succeeded(deck: Deck) -> None:
+    def succeeded(deck: Deck, outcome: reimport.Outcome) -> None:
         job.deck_id, job.state, job.finished_at = deck.id, "succeeded", utcnow()
-        job.processed = job.total
+        job.processed, job.result = job.total, outcome.as_dict()
 
     target = db.session.get(Deck, job.deck_id) if job.deck_id else None
     try:
-        import_document(
-            _owner(job), job.source,
-            title=job.title, deck=target, progress=progress, before_commit=succeeded,
+        reimport.import_questions(
+            _owner(job), job.source, title=job.title, deck=target, mode=job.mode,
+            prune=job.prune and target is not None, progress=progress, before_commit=succeeded,
         )  # fmt: skip
-    except Invalid as error:  # the document or the target changed since the preview
+    except (Invalid, Forbidden) as error:  # the document or the deck changed since the preview
         db.session.rollback()
         _update(job_id, state="failed", error=error.message, finished_at=utcnow())
         return "failed"

@@ -127,6 +127,12 @@ class ImportJob(db.Model):
     preview: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True), deferred=True)
     # Import as soon as it is read, without a preview (the API's imports).
     autostart: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Into a deck: "update" its questions from the document, or "append" them all; with
+    # `prune`, an update removes the deck's questions that are gone from the document.
+    mode: Mapped[str] = mapped_column(sa.String(10), default="update", server_default="update")
+    prune: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # What the import did (prepdeck.decks.reimport.Outcome.as_dict), once it has succeeded.
+    result: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     state: Mapped[str] = mapped_column(sa.String(20), default="parsing", index=True)
     processed: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)

@@ -9,6 +9,7 @@ from prepdeck.core.api import PageArgs, page_schema
 from prepdeck.core.urls import MAX_ID
 from prepdeck.decks.models import EXPORT_STATES, IMPORT_STATES, LEVELS, VISIBILITIES
 from prepdeck.decks.questions import MAX_ANSWER, MAX_PROMPT, MAX_TAGS
+from prepdeck.decks.reimport import MODES
 from prepdeck.decks.transfer import FORMATS
 
 F, V = ma.fields, ma.validate
@@ -95,7 +96,36 @@ class SearchHit(ma.Schema):
 class ImportUpload(ma.Schema):
     file = Upload(required=True, metadata={"description": "Markdown or text, up to 5 MB"})
     title = F.String(validate=V.Length(max=200), metadata={"description": "For a new deck"})
-    deck_id = F.Integer(validate=ID, metadata={"description": "Add to this deck of yours instead"})
+    deck_id = F.Integer(
+        validate=ID, metadata={"description": "Import into this deck of yours instead"}
+    )
+    mode = F.String(
+        load_default="update", validate=V.OneOf(MODES),
+        metadata={"enum": list(MODES), "description": (
+            "Into a deck: `update` (the default) matches the document's questions to the deck's "
+            "by prompt, changes them in place (their ids stay) and adds new ones at their place; "
+            "`append` adds every question after the deck's own"
+        )},
+    )  # fmt: skip
+    prune = F.Boolean(
+        load_default=False,
+        metadata={"description": "With `deck_id` and `update`: also remove the deck's questions "
+                  "that are gone from the document (otherwise they are kept)"},
+    )  # fmt: skip
+
+
+class ImportResult(ma.Schema):
+    added = F.Integer(required=True)
+    changed = F.Integer(required=True)
+    unchanged = F.Integer(required=True)
+    gone = F.Integer(
+        required=True, metadata={"description": "The deck's questions not in the document"}
+    )
+    removed = F.Integer(required=True, metadata={"description": "Of those gone, removed (prune)"})
+    reordered = F.Boolean(required=True, metadata={"description": "Put in the document's order"})
+    nothing_changed = F.Boolean(
+        required=True, metadata={"description": "The deck already matched the document"}
+    )
 
 
 class ImportJob(ma.Schema):
@@ -107,6 +137,12 @@ class ImportJob(ma.Schema):
     deck_id = F.Integer(required=True, allow_none=True)
     error = F.String(required=True, allow_none=True)
     filename = F.String(required=True)
+    mode = F.String(required=True, metadata={"enum": list(MODES)})
+    prune = F.Boolean(required=True)
+    result = F.Nested(
+        ImportResult, required=True, allow_none=True,
+        metadata={"description": "What the import did, once it has succeeded"},
+    )  # fmt: skip
     created_at = F.AwareDateTime(required=True)
     finished_at = F.AwareDateTime(required=True, allow_none=True)
 

@@ -223,6 +223,16 @@ def owned_decks(owner: User, page: int = 1) -> Page:
     return paginate(query, page, 20)
 
 
+def own_deck_titles(owner: User) -> list[tuple[int, str]]:
+    """(id, title) of each of the owner's decks, by title: the decks an import may go into."""
+    rows = db.session.execute(
+        sa.select(Deck.id, Deck.title)
+        .where(Deck.owner_id == owner.id)
+        .order_by(sa.func.lower(Deck.title), Deck.id)
+    )
+    return [(row.id, row.title) for row in rows]
+
+
 def popular_tags(limit: int = 30) -> list[str]:
     rows = db.session.execute(
         sa.select(QuestionTag.tag, sa.func.count())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from prepdeck.accounts.access import current_account
 from prepdeck.core.errors import Conflict, Invalid, LimitReached
@@ -13,7 +14,7 @@ from prepdeck.core.pagination import page_number
 from prepdeck.core.responses import download
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import exports, imports, questions, retention, search, services, transfer
-from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm
+from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm, StartImportForm
 from prepdeck.decks.models import LEVELS
 from prepdeck.extensions import cache
 
@@ -206,13 +207,17 @@ def _viewer():
 @bp.route("/decks/import", methods=["GET", "POST"])
 @login_required
 def import_document():
-    form = ImportForm()
+    form = _import_form()
     if form.validate_on_submit():
         upload = form.document.data
         try:
+            deck = None
+            if form.deck.data:
+                deck = services.get_deck_by_id_for_edit(int(form.deck.data), current_account())
             job = imports.upload(
                 current_account(), upload.read(imports.MAX_DOCUMENT_BYTES + 1),
-                filename=upload.filename or "", title=form.title.data or "",
+                filename=upload.filename or "", title=form.title.data or "", deck=deck,
+                mode=form.mode.data,
             )  # fmt: skip
         except (Invalid, LimitReached) as error:
             form.document.errors = [error.message]
@@ -223,18 +228,30 @@ def import_document():
     )
 
 
+def _import_form() -> ImportForm:
+    """The upload form, offering the person's own decks (one preselected by ?deck=ID)."""
+    form = ImportForm()
+    form.deck.choices = [SelectChoice("", "A new deck")] + [
+        SelectChoice(str(deck_id), title)
+        for deck_id, title in services.own_deck_titles(current_account())
+    ]
+    if request.method == "GET":
+        form.deck.data = request.args.get("deck", "")[:20]
+    return form
+
+
 @bp.get("/imports/<id:job_id>")
 @login_required
 def import_job(job_id: int):
     job = imports.get_job(job_id, current_account())
-    return render_template("decks/import_job.html", job=job, form=ActionForm())
+    return render_template("decks/import_job.html", job=job, form=StartImportForm())
 
 
 @bp.get("/imports/<id:job_id>/status")
 @login_required
 def import_status(job_id: int):
     job = imports.get_job(job_id, current_account())
-    return render_template("decks/_import_status.html", job=job, form=ActionForm())
+    return render_template("decks/_import_status.html", job=job, form=StartImportForm())
 
 
 @bp.post("/imports/<id:job_id>/start")
@@ -242,8 +259,8 @@ def import_status(job_id: int):
 def start_import(job_id: int):
     job = imports.get_job(job_id, current_account())
     try:
-        imports.start(job)
-    except Conflict as error:
+        imports.start(job, prune=StartImportForm().prune.data)
+    except (Conflict, Invalid) as error:
         flash(error.message, "warning")
     return redirect(url_for("decks.import_job", job_id=job.id))
 
