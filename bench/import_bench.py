@@ -75,6 +75,11 @@ def run(app: Flask, conn: psycopg.Connection, owner_id: int, args) -> ImportResu
             samples.setdefault(name, []).append(seconds)
         for name, step in _baselines(conn, owner_id, document, rows).items():
             samples.setdefault(name, []).append(step)
+        if results.processes > 1:  # the same import without workers, to compare
+            empty_decks(conn)
+            with _without_workers():
+                alone = _app_import(app, owner_id, document, questions)["end to end"]
+            samples.setdefault("in this process", []).append(alone)
         print(f"  import run {attempt + 1}/{repeat}: {phases['end to end']:.2f} s", flush=True)
     empty_decks(conn)
     results.timings = {name: Timing(values) for name, values in samples.items()}
@@ -136,6 +141,16 @@ def _stopwatch(name: str, spent: dict[str, float], key: str, generator=False) ->
         yield
     finally:
         setattr(transfer, name, original)
+
+
+@contextmanager
+def _without_workers() -> Iterator[None]:
+    original = batch_rendering.worker_processes
+    batch_rendering.worker_processes = lambda answers: 1
+    try:
+        yield
+    finally:
+        batch_rendering.worker_processes = original
 
 
 def _imported_rows(conn: psycopg.Connection) -> list[tuple]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 
 import billiard
 
-from prepdeck.core.markdown import BatchRenderer, HighlightBudget
+from prepdeck.core.markdown import BatchRenderer, HighlightBudget, warm_lexers
 
 PARALLEL_FROM = 1_000  # answers; a smaller document renders sooner than workers start
 MAX_PROCESSES = 4
@@ -32,6 +32,7 @@ def rendered_batches(answers: Sequence[str], seconds: float, size: int) -> Itera
         return
     # billiard rather than multiprocessing: a Celery worker's child is a daemonic process, and
     # multiprocessing refuses to start processes from one.
+    warm_lexers()  # once per process, so that no worker compiles them again
     context = billiard.get_context("fork")
     budget = context.Value("d", seconds)
     chunks = (answers[offset : offset + CHUNK] for offset in range(0, len(answers), CHUNK))

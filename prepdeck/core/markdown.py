@@ -147,6 +147,13 @@ def _lexer(name: str) -> Lexer:
     return find_lexer_class(name)(stripnl=False)
 
 
+def warm_lexers() -> None:
+    """Build every vetted lexer now (Pygments compiles a lexer's patterns when it is first
+    built), so processes forked after this find them ready."""
+    for name in _LANGUAGE_CLASS:
+        _lexer(name)
+
+
 def _until(deadline: float, tokens: Iterable) -> Iterator:
     # A lexer yields a token every few characters, so a slow lexer is caught within one token.
     for token in tokens:
