@@ -56,6 +56,7 @@ clean:
 
 # Import throughput and search latency on PostgreSQL (TEST_DATABASE_URL or the local server),
 # and HTTP throughput under Gunicorn with wrk (`apt-get install -y wrk`; it flushes Redis db 14);
-# writes docs/performance.md. BENCH_ARGS="--only http" or "--repeat 5" passes options through.
+# writes docs/performance.md. BENCH_ARGS="--only import" (or decks, http) or "--repeat 5" passes
+# options through; "--database-url URL" picks the PostgreSQL server.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

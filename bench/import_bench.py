@@ -3,9 +3,11 @@
 Each repetition runs, side by side on the same freshly emptied tables:
 
 * the app: `import_document(owner, document_bytes)` into a new deck, timed from call to return
-  (commit included). Its building blocks `parse_document` and `render_answer` are wrapped with
-  a stopwatch while it runs, so the phases come from the very same run; "insert" is the rest
-  (deck row, batched INSERTs of 1,000 rows, commit).
+  (commit included). Its building blocks `parse_document` and `rendered_batches` are wrapped
+  with a stopwatch while it runs, so the phases come from the very same run: "render" is the
+  time the import waits for rendered answers (rendering them itself, or waiting for its
+  worker processes, whose CPU time is counted apart), "insert" is the rest (deck row, COPY of
+  the rows, commit). The memory of the import process and of its workers is sampled meanwhile.
 * parse only: `parse_document(document_bytes)` on its own.
 * the floor of the database work: the same rows, already rendered (read back from the app's
   import), written with plain psycopg, once with COPY and once with executemany.
@@ -13,6 +15,7 @@ Each repetition runs, side by side on the same freshly emptied tables:
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -22,10 +25,12 @@ from dataclasses import dataclass, field
 import psycopg
 from database import empty_decks
 from flask import Flask
+from memory import MemoryPeak, sampled
 from timing import Timing
 from workload import DocumentFacts, now, question_document
 
 from prepdeck.accounts.models import User
+from prepdeck.core import batch_rendering
 from prepdeck.decks import transfer
 from prepdeck.decks.importer import parse_document
 from prepdeck.extensions import db
@@ -45,26 +50,36 @@ class ImportResults:
     timings: dict[str, Timing] = field(default_factory=dict)
     peak_rss_before_mb: float = 0.0
     peak_rss_after_mb: float = 0.0
+    memory: MemoryPeak = field(default_factory=MemoryPeak)  # the import's processes, first run
+    processes: int = 1  # rendering the answers
 
 
 def run(app: Flask, conn: psycopg.Connection, owner_id: int, args) -> ImportResults:
     questions, repeat = args.questions, args.repeat
     document, facts = question_document(questions, args.seed)
     results = ImportResults(facts, len(document), repeat)
+    results.processes = batch_rendering.worker_processes(questions)
     samples: dict[str, list[float]] = {}
     rows: list[tuple] = []
     for attempt in range(repeat):
         empty_decks(conn)
         if attempt == 0:
             results.peak_rss_before_mb = _peak_rss_mb()
-        phases = _app_import(app, owner_id, document, questions)
+        with sampled() as memory:
+            phases = _app_import(app, owner_id, document, questions)
         if attempt == 0:
             results.peak_rss_after_mb = _peak_rss_mb()
+            results.memory = memory
             rows = _imported_rows(conn)
         for name, seconds in phases.items():
             samples.setdefault(name, []).append(seconds)
         for name, step in _baselines(conn, owner_id, document, rows).items():
             samples.setdefault(name, []).append(step)
+        if results.processes > 1:  # the same import without workers, to compare
+            empty_decks(conn)
+            with _without_workers():
+                alone = _app_import(app, owner_id, document, questions)["end to end"]
+            samples.setdefault("in this process", []).append(alone)
         print(f"  import run {attempt + 1}/{repeat}: {phases['end to end']:.2f} s", flush=True)
     empty_decks(conn)
     results.timings = {name: Timing(values) for name, values in samples.items()}
@@ -77,20 +92,24 @@ def _app_import(app: Flask, owner_id: int, document: bytes, questions: int) -> d
         owner = db.session.get(User, owner_id)
         with (
             _stopwatch("parse_document", spent, "parse"),
-            _stopwatch("render_answer", spent, "render"),
+            _stopwatch("rendered_batches", spent, "render", generator=True),
         ):
+            children = os.times()
             started = time.perf_counter()
             result = transfer.import_document(owner, document, title="Bench import")
             total = time.perf_counter() - started
+            children = os.times().children_user - children.children_user
         if result.added != questions:
             raise SystemExit(f"The app imported {result.added} questions, not {questions}.")
         db.session.remove()
-    return {**spent, "insert": total - spent["parse"] - spent["render"], "end to end": total}
+    insert = total - spent["parse"] - spent["render"]
+    return {**spent, "insert": insert, "end to end": total, "workers' CPU": children}
 
 
 @contextmanager
-def _stopwatch(name: str, spent: dict[str, float], key: str) -> Iterator[None]:
-    """Time every call of `transfer.<name>` into spent[key] while the block runs."""
+def _stopwatch(name: str, spent: dict[str, float], key: str, generator=False) -> Iterator[None]:
+    """Time every call of `transfer.<name>` into spent[key] while the block runs; for a
+    generator, the time spent getting each item from it."""
     original: Callable = getattr(transfer, name)
 
     def timed(*args, **kwargs):
@@ -100,11 +119,38 @@ def _stopwatch(name: str, spent: dict[str, float], key: str) -> Iterator[None]:
         finally:
             spent[key] += time.perf_counter() - started
 
-    setattr(transfer, name, timed)
+    def timed_items(*args, **kwargs):
+        items = original(*args, **kwargs)
+        try:
+            while True:
+                started = time.perf_counter()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+                finally:
+                    spent[key] += time.perf_counter() - started
+                yield item
+        finally:
+            started = time.perf_counter()
+            items.close()  # stops the workers
+            spent[key] += time.perf_counter() - started
+
+    setattr(transfer, name, timed_items if generator else timed)
     try:
         yield
     finally:
         setattr(transfer, name, original)
+
+
+@contextmanager
+def _without_workers() -> Iterator[None]:
+    original = batch_rendering.worker_processes
+    batch_rendering.worker_processes = lambda answers: 1
+    try:
+        yield
+    finally:
+        batch_rendering.worker_processes = original
 
 
 def _imported_rows(conn: psycopg.Connection) -> list[tuple]:

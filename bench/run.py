@@ -1,8 +1,8 @@
 """Prepdeck's benchmarks on PostgreSQL, each measured beside a baseline in the same run, written
-to docs/performance.md: import throughput and search latency ("decks"), and HTTP throughput
-and latency under Gunicorn and wrk ("http").
+to docs/performance.md: import throughput ("import"), search latency ("decks"), and HTTP
+throughput and latency under Gunicorn and wrk ("http").
 
-    .venv/bin/python bench/run.py [--only decks|http] [--questions 10000] [--corpus 100000]
+    .venv/bin/python bench/run.py [--only import|decks|http] [--questions 10000] [--corpus 100000]
                                   [--repeat 3] [--deck-questions 1000000] [--database-url URL]
 
 The database server comes from --database-url, else TEST_DATABASE_URL, else the local default;
@@ -38,7 +38,7 @@ from database import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("decks", "http")
+PARTS = ("import", "decks", "http")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -102,14 +102,20 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Written to {args.output} in {time.perf_counter() - clock:.0f} s.")
 
 
-def decks_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
+def import_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
     started, clock = datetime.now(UTC), time.perf_counter()
     print("Import benchmark", flush=True)
     imports = import_bench.run(app, conn, owner_id, args)
+    elapsed = time.perf_counter() - clock
+    return report.import_section(command_line(), started, elapsed, facts, imports)
+
+
+def decks_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
+    started, clock = datetime.now(UTC), time.perf_counter()
     print("Search benchmark", flush=True)
     search = search_bench.run(app, conn, owner_id, args)
     elapsed = time.perf_counter() - clock
-    return report.section(command_line(), started, elapsed, facts, imports, search)
+    return report.section(command_line(), started, elapsed, facts, search)
 
 
 def http_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
@@ -120,7 +126,7 @@ def http_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -
     return http_report.section(command_line(), started, elapsed, facts, results)
 
 
-RUNNERS = {"decks": decks_part, "http": http_part}
+RUNNERS = {"import": import_part, "decks": decks_part, "http": http_part}
 
 
 if __name__ == "__main__":

@@ -124,6 +124,18 @@ class HighlightBudget:
     def spent(self) -> bool:
         return self.left <= 0
 
+    def take(self, most: float) -> float:
+        """Set aside up to `most` seconds for one rendering; `give_back` returns what it left."""
+        allowed = min(most, self.left)
+        self.left -= allowed
+        return allowed
+
+    def give_back(self, seconds: float) -> None:
+        self.left += seconds
+
+    def charge(self, seconds: float) -> None:
+        self.left -= seconds
+
 
 class _OutOfTime(Exception):
     pass
@@ -133,6 +145,13 @@ class _OutOfTime(Exception):
 def _lexer(name: str) -> Lexer:
     # stripnl=False: leading blank lines of a snippet are part of what the author wrote.
     return find_lexer_class(name)(stripnl=False)
+
+
+def warm_lexers() -> None:
+    """Build every vetted lexer now (Pygments compiles a lexer's patterns when it is first
+    built), so processes forked after this find them ready."""
+    for name in _LANGUAGE_CLASS:
+        _lexer(name)
 
 
 def _until(deadline: float, tokens: Iterable) -> Iterator:
@@ -156,7 +175,25 @@ def _highlighted(code: str, lexer: Lexer, budget: HighlightBudget) -> str | None
     return out.getvalue()
 
 
-def _code_block(code: str, language: str, budget: HighlightBudget) -> str:
+def _highlighted_once(
+    code: str, name: str, budget: HighlightBudget, memo: dict | None
+) -> str | None:
+    """`_highlighted`, or the spans of the same code lexed earlier in the same batch, while the
+    budget still has as much left as lexing them took then (and is charged that much)."""
+    key = (name, code)
+    if memo is not None and key in memo:
+        body, seconds = memo[key]
+        if seconds < budget.left:
+            budget.left -= seconds
+            return body
+    before = budget.left
+    body = _highlighted(code, _lexer(name), budget)
+    if memo is not None and body is not None:
+        memo[key] = (body, before - budget.left)
+    return body
+
+
+def _code_block(code: str, language: str, budget: HighlightBudget, memo: dict | None = None) -> str:
     """A fenced block as HTML: highlighted in a vetted language while the budget lasts,
     otherwise escaped (in the highlighted block's frame when the language is vetted)."""
     name = _LANGUAGES.get(language.lower())
@@ -164,7 +201,7 @@ def _code_block(code: str, language: str, budget: HighlightBudget) -> str:
         return f"<pre><code>{escapeHtml(code)}</code></pre>"
     body = None
     if _may_highlight(code, name) and not budget.spent:
-        body = _highlighted(code, _lexer(name), budget)
+        body = _highlighted_once(code, name, budget, memo)
     return (
         f'<pre class="{HIGHLIGHT_CLASS}"><code class="{_LANGUAGE_CLASS[name]}">'
         f"{escapeHtml(code) if body is None else body}</code></pre>"
@@ -184,7 +221,8 @@ def _fence(_renderer, tokens, idx, _options, env) -> str:
     token = tokens[idx]
     info = mdTrim(unescapeAll(token.info)) if token.info else ""
     language = MD_TRIM_RE.split(info, maxsplit=1)[0] if info else ""
-    return _code_block(token.content, language, env["highlight_budget"]) + "\n"
+    block = _code_block(token.content, language, env["highlight_budget"], env.get("memo"))
+    return block + "\n"
 
 
 def _token_classes() -> set[str]:
@@ -243,16 +281,49 @@ def render_answer(markdown_text: str, shared: HighlightBudget | None = None) -> 
     `shared`, a budget a caller rendering many answers passes to each of them (spent here).
     Text longer than `MAX_RENDERED_CHARS` is shown as it was written, escaped.
     """
-    if not markdown_text or not markdown_text.strip():
-        return ""
-    if len(markdown_text) > MAX_RENDERED_CHARS:
-        return f"<pre><code>{escapeHtml(markdown_text)}</code></pre>\n"
-    allowed = HIGHLIGHT_SECONDS if shared is None else min(HIGHLIGHT_SECONDS, shared.left)
+    return _render(markdown_text, shared, None)[0]
+
+
+def _render(text: str, shared: HighlightBudget | None, memo: dict | None) -> tuple[str, float]:
+    """(HTML, seconds of highlighting it took, or -1 if highlighting was cut short)."""
+    if not text or not text.strip():
+        return "", 0.0
+    if len(text) > MAX_RENDERED_CHARS:
+        return f"<pre><code>{escapeHtml(text)}</code></pre>\n", 0.0
+    allowed = HIGHLIGHT_SECONDS if shared is None else shared.take(HIGHLIGHT_SECONDS)
     budget = HighlightBudget(allowed)
-    html = _SANITISER.clean(_MARKDOWN.render(markdown_text, {"highlight_budget": budget}))
-    if shared is not None:
-        shared.left -= allowed - budget.left
-    return html
+    try:
+        env = {"highlight_budget": budget, "memo": memo}
+        html = _SANITISER.clean(_MARKDOWN.render(text, env))
+    finally:
+        if shared is not None:
+            shared.give_back(budget.left)  # negative when the last token overran
+    # Nothing was cut while time was left: a block cut short leaves the budget overdrawn.
+    return html, allowed - budget.left if budget.left > 0 else -1.0
+
+
+class BatchRenderer:
+    """`render_answer` for the many answers of one document, sharing one highlighting budget.
+
+    An answer or a code block met again is not rendered again: its earlier HTML is used while
+    the budget has as much left as rendering it took then, and is charged that much, so the
+    HTML and the budget come out as if it had been rendered again.
+    """
+
+    def __init__(self, shared: HighlightBudget) -> None:
+        self.shared = shared
+        self.answers: dict[str, tuple[str, float]] = {}
+        self.blocks: dict[tuple[str, str], tuple[str, float]] = {}
+
+    def __call__(self, text: str) -> str:
+        kept = self.answers.get(text)
+        if kept is not None and kept[1] < min(HIGHLIGHT_SECONDS, self.shared.left):
+            self.shared.charge(kept[1])
+            return kept[0]
+        html, seconds = _render(text, self.shared, self.blocks)
+        if seconds >= 0:
+            self.answers[text] = (html, seconds)
+        return html
 
 
 @lru_cache(maxsize=16)
