@@ -140,8 +140,11 @@ def redis_url():
         missing("REDIS_URL is not set")
     import redis
 
-    # Tests get their own logical database so that flushing it touches nothing else.
-    test_url = re.sub(r"/\d*$", "", url.rstrip("/")) + "/15"
+    # Tests get their own logical database so that flushing it touches nothing else: 15, or the
+    # one REDIS_URL names when it is not 0 (so that suites run side by side keep apart).
+    database = re.search(r"/(\d+)$", url.rstrip("/"))
+    number = database.group(1) if database and database.group(1) != "0" else "15"
+    test_url = re.sub(r"/\d*$", "", url.rstrip("/")) + f"/{number}"
     client = redis.Redis.from_url(test_url, socket_timeout=2)
     try:
         client.flushdb()
