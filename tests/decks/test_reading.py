@@ -5,8 +5,11 @@ interview questions, and what must stay in an answer."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from prepdeck.core.errors import Invalid
 from prepdeck.decks.importer import ParsedDocument, level_for, parse_document
 
 
@@ -335,3 +338,32 @@ def test_numbered_bold_steps_in_an_answer_are_not_questions_even_when_they_follo
     )
     assert [q.number for q in document.questions] == [1, 2, 3, 4]
     assert document.questions[2].answer.endswith("**4. Run it**\n\nw")
+
+
+FRAGMENTS = (
+    *("# T", "## Basic", "### 1. What?", "**1. Q?**", "1. ## **Q**", "   1. **Sub:**", "<details>"),
+    *("<summary>Q?</summary>", "</details>", "<summary><b>Answer</b></summary>", "</b></details>"),
+    *("- [Q](#q)", "| 1 | [Q](#q) |", "```", "~~~", "---", "Question: x?", "Answer: y", "Q: a?"),
+    *("** Beginner **", "#### 2. Sub?", "Would you like more?", "*Written by me*", "", "text"),
+    *(
+        "# 1. Intro",
+        "## 2. Next?",
+        "<summary>unclosed",
+        "<details><summary>x</summary> y </details>",
+    ),
+    *("###### 3. What's the output?", "**Bold** words", "A: b", "1. [a](#b)"),
+)
+
+
+def test_any_mix_of_layouts_reads_or_says_why_it_cannot():
+    """Documents made of every layout's pieces in random order: each gives questions, or the
+    one clear error, never a crash; and every question has a prompt."""
+    rng = random.Random(11)
+    for _ in range(2_000):
+        text = "\n".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 25)))
+        try:
+            document = parse(text)
+        except Invalid as error:
+            assert error.message.startswith(("No questions found", "The file is empty"))
+            continue
+        assert all(q.prompt.strip() for q in document.questions), text
