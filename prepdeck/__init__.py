@@ -126,7 +126,8 @@ def _register_blueprints(app: Flask) -> None:
     init_oauth(app)
     import prepdeck.accounts.tasks
     import prepdeck.core.tasks
-    import prepdeck.decks.tasks  # noqa: F401 - registers the jobs
+    import prepdeck.decks.tasks
+    import prepdeck.practice.models  # noqa: F401 - registers the jobs and the tables
 
 
 def _register_api(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Practice: following decks and spaced repetition with FSRS."""
