@@ -129,6 +129,14 @@ def user(app):
 
 
 @pytest.fixture
+def pg_app(app_factory, migrated):
+    """An app on PostgreSQL, for what only a real PostgreSQL shows."""
+    if not migrated.startswith("postgresql"):
+        missing("TEST_DATABASE_URL is not set (PostgreSQL tests)")
+    return app_factory()
+
+
+@pytest.fixture
 def admin(app):
     return make_person(app, AdminFactory, email="root@example.com", display_name="Root")
 

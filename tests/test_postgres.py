@@ -11,16 +11,8 @@ from flask_migrate import downgrade, upgrade
 from prepdeck.core.database import include_in_autogenerate
 from prepdeck.extensions import db
 from tests.conftest import login
-from tests.services import missing
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_app(app_factory, migrated):
-    if not migrated.startswith("postgresql"):
-        missing("TEST_DATABASE_URL is not set (PostgreSQL tests)")
-    return app_factory()
 
 
 SCHEMA_OPTS = {"include_object": include_in_autogenerate}

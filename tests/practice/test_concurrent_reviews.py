@@ -11,16 +11,9 @@ from prepdeck.extensions import db
 from prepdeck.practice import services
 from prepdeck.practice.models import Card, ReviewLog
 from tests.practice.conftest import make_deck, make_user, question_ids
-from tests.services import missing, wait_for
+from tests.services import wait_for
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_app(app_factory, migrated):
-    if not migrated.startswith("postgresql"):
-        missing("TEST_DATABASE_URL is not set (PostgreSQL tests)")
-    return app_factory()
 
 
 def lock_waiters(engine: sa.Engine) -> int:
