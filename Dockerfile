@@ -6,7 +6,8 @@
 FROM node:20-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# axe-core, a development dependency for the browser tests, stays out of the image.
+RUN npm ci --omit=dev --no-audit --no-fund
 COPY scripts/build-assets.mjs scripts/
 RUN npm run build
 

@@ -20,9 +20,10 @@ from prepdeck import create_app
 from prepdeck.config import normalise_database_url
 from prepdeck.core import mail
 from prepdeck.extensions import db
+from tests.browser import LiveServer, Visitor
 from tests.celery_workers import Worker
 from tests.factories import PASSWORD, AdminFactory, UserFactory
-from tests.services import CHROMIUM_ARGS, PrivateRedis, chromium_path, missing
+from tests.services import CHROMIUM_ARGS, PrivateRedis, WsgiServer, chromium_path, missing
 
 
 @pytest.fixture(scope="session")
@@ -273,3 +274,28 @@ def browser():
             browser.close()
     finally:
         playwright.stop()
+
+
+@pytest.fixture
+def live_server(app_factory):
+    """The app served by Werkzeug on a loopback port, for the browser."""
+    app = app_factory()
+    server = WsgiServer(app)
+    app.config["BASE_URL"] = server.url  # links in emails point at this server
+    yield LiveServer(app, server.url)
+    server.stop()
+
+
+@pytest.fixture
+def visitors(browser, live_server):
+    """Open browser windows on the live server, each with its own cookies."""
+    opened: list[Visitor] = []
+
+    def open_window() -> Visitor:
+        visitor = Visitor(browser, live_server.url)
+        opened.append(visitor)
+        return visitor
+
+    yield open_window
+    for visitor in opened:
+        visitor.close()

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from prepdeck.decks.models import Deck
 from prepdeck.extensions import db
-from tests.admin.test_browser_first_visit import LiveServer
+from tests.browser import LiveServer
 from tests.factories import PASSWORD, UserFactory
 from tests.services import TIMEOUT_MS, WsgiServer
 

@@ -1,6 +1,6 @@
 """A person's first visit in a real browser: sign up, confirm by email, sign in, change their
 name and sign out, while an administrator sees the confirmation email in the outbox with its
-link hidden.
+link hidden. Each page on the way passes axe-core's WCAG 2 A and AA rules.
 
 Playwright drives Debian's Chromium against the app served by Werkzeug on a loopback port.
 The testing settings run background jobs eagerly, so an email is in the outbox as soon as the
@@ -10,76 +10,14 @@ page that sends it has answered.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
-from flask import Flask
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, AdminFactory
-from tests.services import TIMEOUT_MS, WsgiServer
+from tests.browser import assert_accessible, sign_in
+from tests.factories import AdminFactory
 
 pytestmark = pytest.mark.browser
-
-
-@dataclass
-class LiveServer:
-    app: Flask
-    url: str
-
-
-@pytest.fixture
-def live_server(app_factory):
-    app = app_factory()
-    server = WsgiServer(app)
-    app.config["BASE_URL"] = server.url  # links in emails point at this server
-    yield LiveServer(app, server.url)
-    server.stop()
-
-
-class Visitor:
-    """One person's browser window (its own cookies), remembering what the console said."""
-
-    def __init__(self, browser, base_url: str) -> None:
-        self.context = browser.new_context(base_url=base_url)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.console_errors: list[str] = []
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
-
-    def _console(self, message) -> None:
-        if message.type == "error":
-            self.console_errors.append(message.text)
-
-    def csp_violations(self) -> list[str]:
-        return [e for e in self.console_errors if "Content Security Policy" in e]
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def visitors(browser, live_server):
-    opened: list[Visitor] = []
-
-    def open_window() -> Visitor:
-        visitor = Visitor(browser, live_server.url)
-        opened.append(visitor)
-        return visitor
-
-    yield open_window
-    for visitor in opened:
-        visitor.close()
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    form = page.get_by_test_id("login-form")
-    form.get_by_label("Email").fill(email)
-    form.get_by_label("Password").fill(password)
-    form.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_contain_text("Welcome back")
 
 
 def test_sign_up_confirm_by_email_edit_profile_and_sign_out(live_server, visitors, mailbox):
@@ -98,6 +36,7 @@ def test_sign_up_confirm_by_email_edit_profile_and_sign_out(live_server, visitor
     form = page.get_by_test_id("register-form")
     submit = form.get_by_role("button", name="Create account")
     expect(submit).to_have_css("background-color", "rgb(13, 110, 253)")  # Bootstrap's primary
+    assert_accessible(page)
     form.get_by_label("Email").fill("grace@example.com")
     form.get_by_label("Display name").fill("Grace Hopper")
     form.get_by_label("Password", exact=True).fill("compilers are friends")
@@ -105,18 +44,21 @@ def test_sign_up_confirm_by_email_edit_profile_and_sign_out(live_server, visitor
     submit.click()
     expect(page).to_have_url(f"{live_server.url}/login")
     expect(page.get_by_role("alert")).to_contain_text("Check your email")
+    assert_accessible(page)
 
     # An administrator, in a browser of their own, finds the confirmation email in the outbox,
     # delivered, its body (and the link in it, for Grace's eyes only) gone.
     root = visitors()
     sign_in(root.page, "root@example.com")
     root.page.goto("/admin/outbox")
+    assert_accessible(root.page)
     root.page.get_by_role("link", name="Confirm your Prepdeck email").click()
     expect(root.page.get_by_text("grace@example.com")).to_be_visible()
     body = root.page.get_by_test_id("message-body")
     expect(body).to_contain_text("It was removed once the email was sent.")
     assert "/confirm/" not in body.inner_text()
     assert root.page.locator("a[href*='/confirm/']").count() == 0
+    assert_accessible(root.page)
 
     # Grace finds the link in her own mailbox.
     [received] = mailbox.to("grace@example.com")
@@ -139,6 +81,7 @@ def test_sign_up_confirm_by_email_edit_profile_and_sign_out(live_server, visitor
     profile = page.get_by_test_id("profile-form")
     name_field = profile.get_by_label("Display name")
     expect(name_field).to_have_value("Grace Hopper")
+    assert_accessible(page)
     name_field.fill("Admiral Hopper")
     profile.get_by_role("button", name="Save profile").click()
     expect(page.get_by_role("alert")).to_contain_text("Your profile is saved.")
@@ -153,6 +96,7 @@ def test_sign_up_confirm_by_email_edit_profile_and_sign_out(live_server, visitor
     navigation = page.get_by_role("navigation", name="Main navigation")
     expect(navigation.get_by_role("link", name="Sign in")).to_be_visible()
     expect(page.get_by_test_id("nav-settings")).to_have_count(0)
+    assert_accessible(page)
     page.goto("/account/settings")
     expect(page).to_have_url(re.compile(r"/login\?next="))
 
@@ -166,15 +110,18 @@ def test_read_the_flask_deck_and_search_it(live_server, visitors):
     visitor = visitors()
     page = visitor.page
     page.goto("/decks")
+    assert_accessible(page)
     page.get_by_role("link", name="Flask interview questions").click()
     for level in ("Basic", "Intermediate", "Advanced", "Expert", "Scenario"):
         expect(page.get_by_role("heading", name=level)).to_be_visible()
+    assert_accessible(page)
     page.get_by_test_id("question-row").first.get_by_role("link").click()
     answer = page.get_by_test_id("answer")
     code = answer.locator("pre.highlight").first
     expect(code).to_be_hidden()  # the answer waits until it is asked for
     answer.get_by_text("Show the answer").click()
     expect(code).to_be_visible()
+    assert_accessible(page)
     # Pygments' stylesheet applied: highlighted tokens have a colour of their own.
     token = code.locator("span").first
     assert token.evaluate("e => getComputedStyle(e).color") != code.evaluate(
@@ -187,4 +134,5 @@ def test_read_the_flask_deck_and_search_it(live_server, visitors):
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("search-hit")).to_have_count(1)
     expect(page.locator("mark").first).to_have_text(re.compile("thundering", re.I))
+    assert_accessible(page)
     assert visitor.csp_violations() == []
