@@ -347,8 +347,8 @@ def test_page_reimport_previews_the_plan_and_removes_only_when_ticked(app, clien
     preview = client.get(location).get_data(as_text=True)
     for count in ("1 added", "2 changed", "2 unchanged", "1 not in the document"):
         assert count in preview
-    assert "1 question of the deck\n      is not in the document and would be removed" in preview
-    assert "tick Remove to remove" in preview and BLUEPRINT[0] in preview
+    assert "1 question of the deck\n      is not in the document. It stays" in preview
+    assert "unless you tick “Remove” below" in preview and BLUEPRINT[0] in preview
     assert "Remove the question not in the document" in preview
     done = page_start(client, location)  # not ticked: kept
     assert "Updated the deck:\n      1 added, 2 changed, 2 unchanged." in done
