@@ -1,15 +1,16 @@
 """The day's queue: learning cards due now, then due reviews, then new questions from the
-followed decks, within the person's daily limits counted in the person's day."""
+followed decks, within the person's daily limits counted in the person's day; narrowed, when
+asked, to one deck, a level, a tag, or the cards missed lately."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from prepdeck.accounts.models import User
-from prepdeck.decks.models import Deck, Question
+from prepdeck.decks.models import Deck, Question, QuestionTag
 from prepdeck.extensions import db
 from prepdeck.practice import days
 from prepdeck.practice.models import Card, DeckFollow, ReviewLog
@@ -24,12 +25,48 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class QueueFilter:
+    """What the person narrowed the queue to; every field empty: all followed decks.
+    `missed_days`: only cards answered Again in that many last days, due or not (practising
+    them early is allowed: each is scheduled from the moment it is answered)."""
+
+    deck_id: int | None = None
+    level: str | None = None
+    tag: str | None = None
+    missed_days: int | None = None
+
+    def narrow(self, query: sa.Select, person_id: int, now: datetime) -> sa.Select:
+        if self.deck_id is not None:
+            query = query.where(Question.deck_id == self.deck_id)
+        if self.level is not None:
+            query = query.where(Question.level == self.level)
+        if self.tag is not None:
+            tagged = sa.select(QuestionTag.question_id).where(QuestionTag.tag == self.tag)
+            query = query.where(Question.id.in_(tagged))
+        if self.missed_days is not None:
+            query = query.where(Question.id.in_(missed_since(person_id, now, self.missed_days)))
+        return query
+
+
+NO_FILTER = QueueFilter()
+
+
+def missed_since(person_id: int, now: datetime, days_back: int) -> sa.Select:
+    """Questions the person answered Again in the last `days_back` days."""
+    return sa.select(ReviewLog.question_id).where(
+        ReviewLog.person_id == person_id,
+        ReviewLog.rating == 1,
+        ReviewLog.reviewed_at >= now - timedelta(days=days_back),
+    )
+
+
+@dataclass(frozen=True)
 class DayCounts:
     reviews_done: int
     new_done: int
 
 
-def _practised_decks(person: User) -> sa.Select:
+def practised_decks(person: User) -> sa.Select:
     """Followed decks the person may still read (a deck made private leaves the queue)."""
     query = sa.select(Deck.id).join(DeckFollow, DeckFollow.deck_id == Deck.id)
     query = query.where(DeckFollow.person_id == person.id)
@@ -53,27 +90,38 @@ def day_counts(person: User, now: datetime) -> DayCounts:
     return DayCounts(reviews_done=counts.get("review", 0), new_done=counts.get("new", 0))
 
 
-def build_queue(person: User, now: datetime, limit: int) -> list[QueueItem]:
+def build_queue(
+    person: User, now: datetime, limit: int, narrow: QueueFilter = NO_FILTER
+) -> list[QueueItem]:
+    decks = practised_decks(person)
+    if narrow.missed_days is not None:
+        return _missed(person, decks, now, limit, narrow)
     settings = get_settings(person.id)
     done = day_counts(person, now)
-    decks = _practised_decks(person)
     room = max(0, settings.max_reviews_per_day - done.reviews_done - done.new_done)
-    items = _due_cards(person, decks, ("learning", "relearning"), now, limit)
-    reviews = _due_cards(person, decks, ("review",), now, min(room, limit - len(items)))
+    items = _due_cards(person, decks, ("learning", "relearning"), now, limit, narrow)
+    reviews = _due_cards(person, decks, ("review",), now, min(room, limit - len(items)), narrow)
     items += reviews
     new_room = min(settings.new_per_day - done.new_done, room - len(reviews))
-    items += _new_questions(person, decks, min(new_room, limit - len(items)))
+    items += _new_questions(person, decks, min(new_room, limit - len(items)), narrow, now)
     return items
 
 
-def _due_cards(person, decks, states, now: datetime, limit: int) -> list[QueueItem]:
-    if limit <= 0:
-        return []
-    rows = db.session.execute(
+def _card_rows(person, decks, narrow: QueueFilter, now: datetime) -> sa.Select:
+    query = (
         sa.select(Card.question_id, Card.state, Card.due)
         .join(Question, Question.id == Card.question_id)
-        .where(Card.person_id == person.id, Card.state.in_(states), Card.due <= now)
-        .where(Question.deck_id.in_(decks))
+        .where(Card.person_id == person.id, Question.deck_id.in_(decks))
+    )
+    return narrow.narrow(query, person.id, now)
+
+
+def _due_cards(person, decks, states, now: datetime, limit: int, narrow) -> list[QueueItem]:
+    if limit <= 0:
+        return []
+    query = _card_rows(person, decks, narrow, now)
+    rows = db.session.execute(
+        query.where(Card.state.in_(states), Card.due <= now)
         .order_by(Card.due, Card.question_id)
         .limit(limit)
     )
@@ -81,7 +129,17 @@ def _due_cards(person, decks, states, now: datetime, limit: int) -> list[QueueIt
     return [QueueItem(row.question_id, kind, row.due) for row in rows]
 
 
-def _new_questions(person, decks, limit: int) -> list[QueueItem]:
+def _missed(person, decks, now: datetime, limit: int, narrow) -> list[QueueItem]:
+    """The cards missed lately, the soonest due first, whatever the day's limits."""
+    if limit <= 0:
+        return []
+    query = _card_rows(person, decks, narrow, now).where(Card.state != "new")
+    rows = db.session.execute(query.order_by(Card.due, Card.question_id).limit(limit))
+    kinds = {"review": "review", "learning": "learning", "relearning": "learning"}
+    return [QueueItem(row.question_id, kinds[row.state], row.due) for row in rows]
+
+
+def _new_questions(person, decks, limit: int, narrow, now: datetime) -> list[QueueItem]:
     """Questions never answered, deck by deck in the order they were followed, each deck's
     in its own order."""
     if limit <= 0:
@@ -89,11 +147,14 @@ def _new_questions(person, decks, limit: int) -> list[QueueItem]:
     seen = sa.select(Card.question_id).where(
         Card.person_id == person.id, Card.question_id == Question.id, Card.state != "new"
     )
-    rows = db.session.scalars(
+    query = (
         sa.select(Question.id)
         .join(DeckFollow, DeckFollow.deck_id == Question.deck_id)
         .where(DeckFollow.person_id == person.id)
         .where(Question.deck_id.in_(decks), ~seen.exists())
+    )
+    rows = db.session.scalars(
+        narrow.narrow(query, person.id, now)
         .order_by(DeckFollow.created_at, Question.deck_id, Question.position)
         .limit(limit)
     )

@@ -16,7 +16,7 @@ from prepdeck.decks.services import can_view_by_id, get_deck
 from prepdeck.extensions import db
 from prepdeck.practice import scheduler
 from prepdeck.practice.models import Card, DeckFollow, ReviewLog
-from prepdeck.practice.queue import QueueItem, build_queue
+from prepdeck.practice.queue import NO_FILTER, QueueFilter, QueueItem, build_queue
 from prepdeck.practice.settings import get_settings, schedule_for, update_settings  # noqa: F401
 
 # The server's clock, the only source of review times (a client's is never read); tests
@@ -68,10 +68,21 @@ def followed_deck_ids(person: User) -> list[int]:
     )
 
 
-def due_queue(person: User, now: datetime | None = None, limit: int = 50) -> list[QueueItem]:
+def due_queue(
+    person: User,
+    now: datetime | None = None,
+    limit: int = 50,
+    narrow: QueueFilter = NO_FILTER,
+) -> list[QueueItem]:
     """What to practise at `now` (the server's clock by default), in order, at most `limit`:
-    learning cards due, then due reviews, then new questions, within the day's limits."""
-    return build_queue(person, now or clock(), max(0, limit))
+    learning cards due, then due reviews, then new questions, within the day's limits;
+    narrowed to a deck, a level, a tag or the cards missed lately when `narrow` says so."""
+    if narrow.deck_id is not None and narrow.deck_id not in followed_deck_ids(person):
+        raise NotFound("You do not follow this deck.")
+    if narrow.missed_days is not None and not 1 <= narrow.missed_days <= 365:
+        raise Invalid("Missed within the last 1 to 365 days.",
+                      details={"missed_days": ["Must be from 1 to 365."]})  # fmt: skip
+    return build_queue(person, now or clock(), max(0, limit), narrow)
 
 
 # Reviews -------------------------------------------------------------------------------

@@ -159,3 +159,38 @@ def test_the_queue_uses_the_server_clock_unless_given_a_time(clock):
     services.review(person, question_ids(deck)[0], 1, 0, "a")
     assert kinds(person) == []
     assert kinds(person, now=clock.now + timedelta(minutes=1))[0][0] == "learning"
+
+
+def test_the_queue_narrows_to_a_deck_a_level_a_tag_or_the_cards_missed_lately(clock):
+    from prepdeck.practice.queue import QueueFilter
+
+    person = make_user()
+    first = make_deck(person, "private", prompts=("A1?", "A2?", "A3?"))
+    second = make_deck(person, "public", prompts=("B1?", "B2?"))
+    for deck in (first, second):
+        services.follow(person, deck.slug)
+    a1, a2, a3 = questions.deck_questions(first)
+    b1, b2 = question_ids(second)
+    a1.level, a2.level = "advanced", "basic"
+    a2.tags, a3.tags = ["flask"], ["flask", "sql"]
+    db.session.commit()
+
+    def narrowed(**fields):
+        return kinds(person, narrow=QueueFilter(**fields))
+
+    assert [qid for _, qid in narrowed(deck_id=second.id)] == [b1, b2]
+    assert [qid for _, qid in narrowed(level="advanced")] == [a1.id]
+    assert [qid for _, qid in narrowed(tag="flask")] == [a2.id, a3.id]
+    assert [qid for _, qid in narrowed(tag="flask", level="basic")] == [a2.id]
+    assert narrowed(missed_days=7) == []
+    services.review(person, a3.id, 1, 1000, "k1")  # missed
+    services.review(person, b1, 3, 1000, "k2")
+    clock.move(days=3)
+    services.review(person, a3.id, 3, 1000, "k3")  # back to review, no longer due today
+    assert [qid for _, qid in narrowed(missed_days=7)] == [a3.id]
+    assert narrowed(missed_days=2) == []
+    assert [qid for _, qid in narrowed(missed_days=7, deck_id=second.id)] == []
+    with pytest.raises(NotFound):
+        narrowed(deck_id=make_deck(make_user()).id)
+    with pytest.raises(Invalid):
+        narrowed(missed_days=0)
