@@ -10,13 +10,17 @@ import pytest
 import sqlalchemy as sa
 from fsrs_rs_python import DEFAULT_PARAMETERS
 
+from prepdeck.celery_app import enqueue
+from prepdeck.core.models import TaskRecord
 from prepdeck.extensions import db
 from prepdeck.practice import parameters, scheduler, services
 from prepdeck.practice.models import Card, PracticeSettings, ReviewLog
 from prepdeck.practice.settings import get_settings
+from tests.celery_workers import filesystem_broker, web_app
 from tests.conftest import csrf_token, login
 from tests.practice.conftest import make_deck, make_user, question_ids
 from tests.practice.learner import Learner
+from tests.services import wait_for
 
 PAGE = "/practice/settings"
 
@@ -192,3 +196,45 @@ def test_the_cli_fits_one_person(app, runner, clock):
     assert "fitted parameters adopted" in result.output and "log loss: fitted" in result.output
     result = runner.invoke(args=["practice", "fit", "--email", "nobody@example.com"])
     assert result.exit_code != 0 and "no account" in result.output
+
+
+def finished_job(app, worker, task_id: str):
+    def finished():
+        worker.require_running()
+        db.session.rollback()  # a fresh transaction sees the worker's commits
+        record = db.session.get(TaskRecord, task_id)
+        return record if record and record.state not in ("queued", "running") else None
+
+    with app.app_context():
+        try:
+            return wait_for(finished, timeout=60, what=f"job {task_id}")
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{worker.output()}") from None
+
+
+@pytest.mark.slow
+def test_the_nightly_beat_job_runs_on_a_real_worker(
+    app_factory, migrated, start_worker, tmp_path, monkeypatch
+):
+    env, settings = filesystem_broker(migrated, tmp_path, monkeypatch)
+    app = web_app(app_factory, settings)
+    entry = app.config["CELERY"]["beat_schedule"]["fit-practice-parameters"]
+    assert entry["schedule"].hour == {3}  # once a night
+    with app.app_context():
+        person = make_user()
+        learner_with_a_year(person)
+        person_id = person.id
+        # What beat does at the scheduled time: queue the entry's task by its name.
+        task_id = enqueue(entry["task"]).id
+    worker = start_worker(env)
+    record = finished_job(app, worker, task_id)
+    assert (record.name, record.state, record.error) == (
+        "practice.fit_parameters",
+        "succeeded",
+        None,
+    )
+    with app.app_context():
+        settings_row = db.session.get(PracticeSettings, person_id)
+        assert settings_row.fsrs_parameters is not None
+        assert settings_row.last_fit_result == parameters.ADOPTED
+        assert settings_row.parameters_log_loss < settings_row.default_log_loss
