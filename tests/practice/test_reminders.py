@@ -101,7 +101,7 @@ def test_one_reminder_a_day_with_what_is_due_through_the_outbox(clock, mailbox):
 def test_only_those_who_asked_and_can_receive_mail_are_reminded(clock):
     person_with_a_deck("yes@example.com", hour=9)
     person_with_a_deck("no@example.com", hour=9, enabled=False)
-    later, _ = person_with_a_deck("later@example.com", hour=20)
+    person_with_a_deck("later@example.com", hour=20)
     unconfirmed, _ = person_with_a_deck("unconfirmed@example.com", hour=9)
     unconfirmed.email_confirmed_at = None
     disabled, _ = person_with_a_deck("disabled@example.com", hour=9)
