@@ -3,6 +3,7 @@ those who asked, through the outbox like every other e-mail."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -14,8 +15,8 @@ from prepdeck.practice import reminders, services
 from prepdeck.practice.models import Card, PracticeSettings
 from prepdeck.practice.settings import update_settings
 from tests.practice.conftest import make_deck, make_user, question_ids
-
-pytestmark = pytest.mark.usefixtures("ctx")
+from tests.practice.test_concurrent_reviews import lock_waiters
+from tests.services import wait_for
 
 
 def settings(zone: str, hour: int, start: int = 4, **fields) -> PracticeSettings:
@@ -73,6 +74,7 @@ def outbox(recipient: str) -> list[OutboxMessage]:
     return list(db.session.scalars(query.order_by(OutboxMessage.id)))
 
 
+@pytest.mark.usefixtures("ctx")
 def test_one_reminder_a_day_with_what_is_due_through_the_outbox(clock, mailbox):
     person, questions = person_with_a_deck("due@example.com", zone="Europe/Paris", hour=8)
     services.review(person, questions[0], 4, 2_000, "easy-one")  # straight to review
@@ -98,6 +100,7 @@ def test_one_reminder_a_day_with_what_is_due_through_the_outbox(clock, mailbox):
     assert len(outbox("due@example.com")) == 2
 
 
+@pytest.mark.usefixtures("ctx")
 def test_only_those_who_asked_and_can_receive_mail_are_reminded(clock):
     person_with_a_deck("yes@example.com", hour=9)
     person_with_a_deck("no@example.com", hour=9, enabled=False)
@@ -114,6 +117,7 @@ def test_only_those_who_asked_and_can_receive_mail_are_reminded(clock):
     assert "No reviews are due" in outbox("yes@example.com")[0].body_text
 
 
+@pytest.mark.usefixtures("ctx")
 def test_the_hook_adds_lines_such_as_a_plans_target(clock, monkeypatch):
     person_with_a_deck("plan@example.com", hour=9)
     monkeypatch.setattr(reminders, "extra_lines", [lambda person, now: "Plan: 12 cards today."])
@@ -122,6 +126,7 @@ def test_the_hook_adds_lines_such_as_a_plans_target(clock, monkeypatch):
     assert "Plan: 12 cards today." in outbox("plan@example.com")[0].body_text
 
 
+@pytest.mark.usefixtures("ctx")
 def test_the_beat_job_is_scheduled_often_enough_and_sends(app, clock):
     entry = app.config["CELERY"]["beat_schedule"]["send-practice-reminders"]
     assert entry["task"] == "practice.send_reminders" and entry["schedule"] <= 900
@@ -129,3 +134,43 @@ def test_the_beat_job_is_scheduled_often_enough_and_sends(app, clock):
     clock.set(utc(2025, 1, 7, 9, 10))
     assert app.extensions["celery"].tasks[entry["task"]]() == 1
     assert len(outbox("beat@example.com")) == 1
+
+
+@pytest.mark.postgres
+def test_two_runs_at_the_same_moment_send_one_reminder(pg_app, clock):
+    """Both runs find the reminder due, then race for it while another transaction holds the
+    person's settings row: one sends, the other finds it taken."""
+    with pg_app.app_context():
+        person, _ = person_with_a_deck("race@example.com", hour=9)
+        person_id = person.id
+        db.session.remove()
+    clock.set(utc(2025, 1, 7, 9, 0))
+    sent: list = []
+
+    def run():
+        with pg_app.app_context():
+            try:
+                sent.append(reminders.send_due_reminders(clock()))
+            except Exception as error:  # reported by the assertion below
+                sent.append(error)
+            finally:
+                db.session.remove()
+
+    holder = sa.create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
+    with holder.connect() as conn:
+        tx = conn.begin()
+        conn.execute(
+            sa.text("SELECT 1 FROM practice_settings WHERE person_id = :p FOR UPDATE"),
+            {"p": person_id},
+        )
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        wait_for(lambda: lock_waiters(holder) >= 2, what="both runs to wait for the claim")
+        tx.commit()
+    for thread in threads:
+        thread.join(timeout=15)
+    holder.dispose()
+    assert sorted(sent) == [0, 1]
+    with pg_app.app_context():
+        assert len(outbox("race@example.com")) == 1
