@@ -117,9 +117,11 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.core.health import bp as health_bp
     from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
+    from prepdeck.practice.settings_views import bp as practice_settings_bp
 
     for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(practice_settings_bp)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth
 
@@ -127,7 +129,8 @@ def _register_blueprints(app: Flask) -> None:
     import prepdeck.accounts.tasks
     import prepdeck.core.tasks
     import prepdeck.decks.tasks
-    import prepdeck.practice.models  # noqa: F401 - registers the jobs and the tables
+    import prepdeck.practice.models
+    import prepdeck.practice.tasks  # noqa: F401 - registers the jobs and the tables
 
 
 def _register_api(app: Flask) -> None:
@@ -141,8 +144,10 @@ def _register_api(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from prepdeck.accounts.cli import users_cli
     from prepdeck.decks.cli import decks_cli
+    from prepdeck.practice.cli import practice_cli
     from prepdeck.seed import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(decks_cli)
+    app.cli.add_command(practice_cli)
     app.cli.add_command(seed_cli)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+from celery.schedules import crontab
 
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret", "dev-insecure-key"}
 MAIL_BACKENDS = ("smtp", "console", "outbox")
@@ -213,6 +214,13 @@ class BaseConfig:
                     "schedule": 3600.0,
                 },
                 "expire-job-files": {"task": "decks.expire_job_files", "schedule": 900.0},
+                # Nightly (UTC): personal FSRS parameters; they change slowly.
+                "fit-practice-parameters": {
+                    "task": "practice.fit_parameters",
+                    "schedule": crontab(hour=3, minute=30),
+                },
+                # Each person's chosen hour, whatever their time zone's offset (some are :30, :45).
+                "send-practice-reminders": {"task": "practice.send_reminders", "schedule": 900.0},
             },
         }
 

@@ -3,7 +3,7 @@ card per question they have seen and one log row per answer."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -43,6 +43,9 @@ class PracticeSettings(db.Model):
         ),
         sa.CheckConstraint("day_start_hour >= 0 AND day_start_hour <= 23", name="day_start_range"),
         sa.CheckConstraint("new_per_day >= 0 AND max_reviews_per_day >= 0", name="limits_positive"),
+        sa.CheckConstraint(
+            "reminder_hour >= 0 AND reminder_hour <= 23", name="reminder_hour_range"
+        ),
     )
 
     person_id: Mapped[int] = mapped_column(_person_fk(), primary_key=True)
@@ -58,6 +61,21 @@ class PracticeSettings(db.Model):
     day_start_hour: Mapped[int] = mapped_column(default=4, server_default="4")
     # The person's fitted FSRS parameters; none: FSRS's defaults.
     fsrs_parameters: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
+    # Where the personal parameters came from: when they were adopted, from how many reviews,
+    # and how well they and FSRS's defaults predicted that history (log loss, lower is better).
+    parameters_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    parameters_reviews: Mapped[int | None]
+    parameters_log_loss: Mapped[float | None]
+    default_log_loss: Mapped[float | None]
+    # False once the person went back to the defaults: the nightly fit leaves them alone.
+    fit_parameters: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    last_fit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_fit_result: Mapped[str | None] = mapped_column(sa.String(20))
+    reminders_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The hour (on the person's clock) from which the day's reminder may be sent.
+    reminder_hour: Mapped[int] = mapped_column(default=18, server_default="18")
+    # The person's day (see days.person_day) of the last reminder: one a day at most.
+    last_reminded_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

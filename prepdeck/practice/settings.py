@@ -25,6 +25,8 @@ FIELDS = (
     "time_zone",
     "day_start_hour",
     "fsrs_parameters",
+    "reminders_enabled",
+    "reminder_hour",
 )
 
 
@@ -43,7 +45,7 @@ def _defaulted_columns():
     return [
         column
         for column in PracticeSettings.__table__.columns
-        if column.name in FIELDS and column.default is not None
+        if column.default is not None and column.default.is_scalar
     ]
 
 
@@ -87,6 +89,15 @@ def _whole(field: str, low: int, high: int):
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise _field_error(field, f"{field.replace('_', ' ')} must be from {low} to {high}.")
+        return value
+
+    return check
+
+
+def _flag(field: str):
+    def check(value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise _field_error(field, f"{field.replace('_', ' ').capitalize()} is true or false.")
         return value
 
     return check
@@ -145,4 +156,6 @@ _CHECKS = {
     "time_zone": _time_zone,
     "day_start_hour": _whole("day_start_hour", 0, 23),
     "fsrs_parameters": _parameters,
+    "reminders_enabled": _flag("reminders_enabled"),
+    "reminder_hour": _whole("reminder_hour", 0, 23),
 }
