@@ -113,6 +113,10 @@ def visible_question(person: User, question_id: int) -> Question:
     raise NotFound("There is no such question.")
 
 
+def is_following(person: User, deck: Deck) -> bool:
+    return _follows(person, deck)
+
+
 def _follows(person: User, deck: Deck) -> bool:
     return db.session.get(DeckFollow, (person.id, deck.id)) is not None
 
@@ -199,7 +203,7 @@ def _apply(person: User, card: Card, rating: int, duration_ms: int, key: str) ->
     if before.last_review and before.last_review > now:
         now = before.last_review  # the clock never runs backwards for a card
     answered = scheduler.answer(
-        before, rating, now, schedule, seed=card_seed(card), history=_history(card)
+        before, rating, now, schedule, seed=card_seed(card), history=card_history(card)
     ).card
     for field in CARD_FIELDS:
         setattr(card, field, getattr(answered, field))
@@ -208,6 +212,7 @@ def _apply(person: User, card: Card, rating: int, duration_ms: int, key: str) ->
         duration_ms=duration_ms, state_before=before.state, state_after=answered.state,
         step_after=answered.step, stability_after=answered.stability,
         difficulty_after=answered.difficulty, due_after=answered.due, idempotency_key=key,
+        **{f"{field}_before": getattr(before, field) for field in CARD_FIELDS[1:]},
     )  # fmt: skip
     db.session.add(log)
     return log
@@ -221,7 +226,7 @@ def card_seed(card: Card) -> str:
     return f"{card.person_id}:{card.question_id}"
 
 
-def _history(card: Card) -> list[tuple[datetime, int]]:
+def card_history(card: Card) -> list[tuple[datetime, int]]:
     """The card's past answers, needed only when it carries no memory state."""
     if card.stability is not None or not card.reps:
         return []
