@@ -117,8 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.core.health import bp as health_bp
     from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
+    from prepdeck.practice.views import bp as practice_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
+    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp, practice_bp):
         app.register_blueprint(blueprint)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth

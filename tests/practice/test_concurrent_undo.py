@@ -11,8 +11,8 @@ from prepdeck.core.errors import Conflict
 from prepdeck.extensions import db
 from prepdeck.practice import services, undo
 from prepdeck.practice.models import Card, ReviewLog
-from tests.practice.test_concurrent_reviews import lock_waiters
 from tests.practice.conftest import make_deck, make_user, question_ids
+from tests.practice.test_concurrent_reviews import lock_waiters
 from tests.services import wait_for
 
 pytestmark = pytest.mark.postgres
