@@ -5,11 +5,13 @@ from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
 
-from prepdeck.practice.services import MAX_KEY
+from prepdeck.practice.services import MAX_ID, MAX_KEY
 
 
 class AnswerForm(FlaskForm):
-    question_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    question_id = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, MAX_ID)]
+    )
     # Sent by the button pressed (Again 1, Hard 2, Good 3, Easy 4).
     rating = IntegerField(
         validators=[
@@ -24,4 +26,6 @@ class AnswerForm(FlaskForm):
 
 class UndoForm(FlaskForm):
     # The answer the page offered to undo: pressing Undo twice takes back only that one.
-    answer_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    answer_id = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, MAX_ID)]
+    )

@@ -25,6 +25,7 @@ clock: Callable[[], datetime] = utcnow
 
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 MAX_KEY = 100
+MAX_ID = 2**31 - 1  # the database's integer
 MAX_DURATION_MS = 3_600_000  # a card left open for longer counts as an hour, as Anki caps it
 
 
@@ -104,7 +105,8 @@ class ReviewResult:
 def visible_question(person: User, question_id: int) -> Question:
     """A question the person may practise: readable by its id, or in an unlisted deck they
     follow (they had its address); not found otherwise, as for reading it."""
-    question = db.session.get(Question, question_id) if isinstance(question_id, int) else None
+    known = isinstance(question_id, int) and 0 < question_id <= MAX_ID  # past it: no row
+    question = db.session.get(Question, question_id) if known else None
     if question is not None:
         deck = question.deck
         followed = deck.visibility == "unlisted" and _follows(person, deck)

@@ -185,6 +185,7 @@ def test_a_bad_answer_is_refused_with_a_message(app, signed_in, deck):
         ({"rating": "7"}, "Choose Again, Hard, Good or Easy."),
         ({"rating": ""}, "Choose Again, Hard, Good or Easy."),
         ({"rating": "3", "question_id": "abc"}, "This form could not be read."),
+        ({"rating": "3", "question_id": str(2**63)}, "This form could not be read."),
         ({"rating": "3", "idempotency_key": ""}, "This form could not be read."),
         ({"rating": "3", "idempotency_key": "x" * 101}, "This form could not be read."),
     ]
