@@ -20,6 +20,12 @@ ANSWER = "Use `g` for the request:\n\n```python\nfrom flask import g\ng.user = l
 RATINGS = (3, 1, 4, 2, 3)  # Good, Again, Easy, Hard, then Good (undone)
 
 
+def ready_for_keys(page) -> None:
+    """The keys work once review.js has run, when the new page's document is loaded (the
+    card can be in the page a moment before)."""
+    page.wait_for_load_state("domcontentloaded")
+
+
 def test_five_cards_with_the_keyboard_and_one_undone(live_server, visitors, clock):
     with live_server.app.app_context():
         ada = UserFactory(email="ada@example.com", display_name="Ada")
@@ -51,6 +57,7 @@ def test_five_cards_with_the_keyboard_and_one_undone(live_server, visitors, cloc
     for number, rating in enumerate(RATINGS):
         expect(card).to_have_attribute("data-question-id", str(ids[number]))
         key = card.get_attribute("data-answer-key")
+        ready_for_keys(page)
         page.keyboard.press("Space")
         expect(page.get_by_test_id("review-answer")).to_contain_text("g.user = load_user()")
         expect(page.get_by_test_id("interval-1")).to_have_text("1m")
@@ -61,6 +68,7 @@ def test_five_cards_with_the_keyboard_and_one_undone(live_server, visitors, cloc
 
     expect(page.get_by_test_id("count-new")).to_have_text("1")
     expect(page.get_by_test_id("undo-form")).to_contain_text("Last answer: Good.")
+    ready_for_keys(page)
     page.keyboard.press("u")
     expect(page.get_by_role("alert")).to_contain_text("Undone: your Good answer")
     expect(card).to_have_attribute("data-question-id", str(ids[4]))
