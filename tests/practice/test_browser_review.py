@@ -94,3 +94,35 @@ def test_five_cards_with_the_keyboard_and_one_undone(live_server, visitors, cloc
             ids[3]: ("learning", 0, 1),  # Hard: stays on the first step
             ids[4]: ("new", 0, 0),  # answered, then undone
         }
+
+
+def test_nothing_due_and_a_bad_narrowing_are_said_plainly(live_server, visitors, clock):
+    with live_server.app.app_context():
+        ada = UserFactory(email="ada@example.com", display_name="Ada")
+        deck = services.create_deck(ada, "Flask internals", "", "public")
+        questions.add_question(deck, ada, "Only question?", ANSWER, "basic", ["flask"])
+        slug = deck.slug
+    page = visitors().page
+    sign_in(page, "ada@example.com")
+    page.goto("/practice")
+    expect(page.get_by_test_id("nothing-due")).to_contain_text("You follow no decks yet")
+    assert_accessible(page)
+
+    page.goto(f"/practice?deck={slug}&level=guru")
+    expect(page.get_by_role("alert")).to_contain_text("Level is one of basic")
+    assert_accessible(page)
+
+    # Typed into the narrowing form, the review keys are letters like any other.
+    page.goto(f"/decks/{slug}")
+    page.get_by_role("button", name="Follow").click()
+    page.goto("/practice")
+    ready_for_keys(page)
+    page.get_by_text("Narrow the queue").click()
+    page.get_by_label("Tag").press_sequentially("flask 1 u")
+    expect(page.get_by_test_id("review-answer")).to_be_hidden()
+    page.get_by_label("Level").select_option("basic")
+    page.get_by_label("Tag").fill("flask")
+    page.get_by_label("Tag").press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/practice?deck=&level=basic&tag=flask&missed=")
+    expect(page.get_by_test_id("review-card")).to_contain_text("Only question?")
+    assert_accessible(page)
