@@ -78,7 +78,8 @@ def narrowing(person: User, args: Mapping[str, str]) -> Narrowing:
 def _missed_days(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 365:
+    # ASCII digits only: "²" is a digit to str.isdigit, and no number to int().
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 365:
         raise Invalid("Missed within the last 1 to 365 days: give a whole number of days.",
                       details={"missed": []})  # fmt: skip
     return int(text)

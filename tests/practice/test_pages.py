@@ -248,6 +248,8 @@ def test_narrowing_by_deck_level_tag_and_missed(app, signed_in, user, deck, cloc
         ("level=guru", 422, "Level is one of basic"),
         ("missed=abc", 422, "Missed within the last 1 to 365 days"),
         ("missed=0", 422, "Missed within the last 1 to 365 days"),
+        ("missed=%C2%B2", 422, "Missed within the last 1 to 365 days"),
+        ("missed=-3", 422, "Missed within the last 1 to 365 days"),
         ("missed=99999999999999999999", 422, "Missed within the last 1 to 365 days"),
         ("tag=%3Cscript%3E", 422, "Tags are short words"),
         ("deck=no-such-deck", 404, "There is no deck at this address"),
