@@ -118,8 +118,9 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
     from prepdeck.practice.settings_views import bp as practice_settings_bp
+    from prepdeck.practice.views import bp as practice_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
+    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp, practice_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(practice_settings_bp)
     _register_api(app)

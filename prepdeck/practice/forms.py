@@ -1,12 +1,16 @@
-"""Forms of the practice pages. Ranges and formats are the service's to check (settings.py):
-a wrong value comes back as a field error from it, so each rule is written once."""
+"""Forms of the practice pages: an answer to a card, undo, and the settings. Ranges and
+formats of settings are the service's to check (settings.py): a wrong value comes back as a
+field error from it, so each rule is written once."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.widgets import HiddenInput
+
+from prepdeck.practice.services import MAX_ID, MAX_KEY
 
 HOURS = [SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)]
 
@@ -63,3 +67,26 @@ class PracticeSettingsForm(FlaskForm):
 
     def changes(self) -> dict:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class AnswerForm(FlaskForm):
+    question_id = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, MAX_ID)]
+    )
+    # Sent by the button pressed (Again 1, Hard 2, Good 3, Easy 4).
+    rating = IntegerField(
+        validators=[
+            InputRequired("Choose Again, Hard, Good or Easy."),
+            NumberRange(1, 4, "Choose Again, Hard, Good or Easy."),
+        ]
+    )
+    idempotency_key = HiddenField(validators=[InputRequired(), Length(max=MAX_KEY)])
+    # When the card was shown (server time, epoch milliseconds): the answer's duration.
+    shown_at = IntegerField(widget=HiddenInput(), default=0)
+
+
+class UndoForm(FlaskForm):
+    # The answer the page offered to undo: pressing Undo twice takes back only that one.
+    answer_id = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, MAX_ID)]
+    )

@@ -130,3 +130,12 @@ class ReviewLog(db.Model):
     difficulty_after: Mapped[float]
     due_after: Mapped[datetime] = mapped_column(UTCDateTime)
     idempotency_key: Mapped[str] = mapped_column(sa.String(100))
+    # The card as it was before the answer, so that undo restores it exactly (empty on rows
+    # written before these columns existed: those answers cannot be undone).
+    step_before: Mapped[int | None]
+    stability_before: Mapped[float | None]
+    difficulty_before: Mapped[float | None]
+    due_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_review_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reps_before: Mapped[int | None]
+    lapses_before: Mapped[int | None]

@@ -25,6 +25,7 @@ clock: Callable[[], datetime] = utcnow
 
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 MAX_KEY = 100
+MAX_ID = 2**31 - 1  # the database's integer
 MAX_DURATION_MS = 3_600_000  # a card left open for longer counts as an hour, as Anki caps it
 
 
@@ -104,13 +105,18 @@ class ReviewResult:
 def visible_question(person: User, question_id: int) -> Question:
     """A question the person may practise: readable by its id, or in an unlisted deck they
     follow (they had its address); not found otherwise, as for reading it."""
-    question = db.session.get(Question, question_id) if isinstance(question_id, int) else None
+    known = isinstance(question_id, int) and 0 < question_id <= MAX_ID  # past it: no row
+    question = db.session.get(Question, question_id) if known else None
     if question is not None:
         deck = question.deck
         followed = deck.visibility == "unlisted" and _follows(person, deck)
         if followed or can_view_by_id(deck, person):
             return question
     raise NotFound("There is no such question.")
+
+
+def is_following(person: User, deck: Deck) -> bool:
+    return _follows(person, deck)
 
 
 def _follows(person: User, deck: Deck) -> bool:
@@ -199,7 +205,7 @@ def _apply(person: User, card: Card, rating: int, duration_ms: int, key: str) ->
     if before.last_review and before.last_review > now:
         now = before.last_review  # the clock never runs backwards for a card
     answered = scheduler.answer(
-        before, rating, now, schedule, seed=card_seed(card), history=_history(card)
+        before, rating, now, schedule, seed=card_seed(card), history=card_history(card)
     ).card
     for field in CARD_FIELDS:
         setattr(card, field, getattr(answered, field))
@@ -208,6 +214,7 @@ def _apply(person: User, card: Card, rating: int, duration_ms: int, key: str) ->
         duration_ms=duration_ms, state_before=before.state, state_after=answered.state,
         step_after=answered.step, stability_after=answered.stability,
         difficulty_after=answered.difficulty, due_after=answered.due, idempotency_key=key,
+        **{f"{field}_before": getattr(before, field) for field in CARD_FIELDS[1:]},
     )  # fmt: skip
     db.session.add(log)
     return log
@@ -221,7 +228,7 @@ def card_seed(card: Card) -> str:
     return f"{card.person_id}:{card.question_id}"
 
 
-def _history(card: Card) -> list[tuple[datetime, int]]:
+def card_history(card: Card) -> list[tuple[datetime, int]]:
     """The card's past answers, needed only when it carries no memory state."""
     if card.stability is not None or not card.reps:
         return []

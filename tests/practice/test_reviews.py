@@ -147,3 +147,8 @@ def test_editing_a_question_keeps_its_card_and_deleting_it_removes_card_and_log(
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Card)) == 0
     assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id))) == 0
+
+
+def test_an_id_past_the_database_integer_is_not_found(person):
+    with pytest.raises(NotFound):
+        services.review(person, 2**63, 3, 0, "too-big")
