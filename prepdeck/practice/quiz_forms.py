@@ -11,6 +11,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from prepdeck.decks.models import LEVELS
@@ -33,7 +34,7 @@ class QuizForm(FlaskForm):
         description="None ticked: every deck you follow.",
     )  # fmt: skip
     levels = CheckboxesField(
-        "Levels", choices=[(level, level.capitalize()) for level in LEVELS],
+        "Levels", choices=[SelectChoice(level, level.capitalize()) for level in LEVELS],
         description="None ticked: every level.",
     )  # fmt: skip
     tags = StringField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from prepdeck.accounts.access import current_account
 from prepdeck.core.errors import Conflict, Invalid, NotFound
@@ -33,7 +34,7 @@ def history():
 def new_quiz():
     person = current_account()
     form = QuizForm()
-    form.decks.choices = quizzes.deck_choices(person)
+    form.decks.choices = [SelectChoice(*deck) for deck in quizzes.deck_choices(person)]
     if form.validate_on_submit():
         try:
             quiz = quizzes.create_quiz(

@@ -47,7 +47,7 @@ class NoQuestions(Conflict):
 # Choosing ------------------------------------------------------------------------------
 
 
-def deck_choices(person: User) -> list[tuple[int, str]]:
+def deck_choices(person: User) -> list[tuple[int, str]]:  # (id, title)
     """Decks offered on the quiz form: those the person follows, and their own."""
     followed = practised_decks(person)
     rows = db.session.execute(
