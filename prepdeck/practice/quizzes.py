@@ -19,6 +19,7 @@ import random
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from prepdeck.accounts.models import User
 from prepdeck.core.errors import Conflict, Invalid, NotFound
@@ -155,6 +156,10 @@ def get_quiz(person: User, quiz_id: int) -> Quiz:
     quiz = db.session.get(Quiz, quiz_id) if isinstance(quiz_id, int) else None
     if quiz is None or quiz.person_id != person.id:
         raise NotFound("There is no such quiz.")
+    item = current_item(quiz)
+    if item is not None and item.started_at is None:  # the question being asked was deleted
+        _start(quiz, item, practice.clock())
+        db.session.commit()
     return quiz
 
 
@@ -174,13 +179,13 @@ def remaining_ms(item: QuizItem, now: datetime | None = None) -> int:
 def history(person: User, page: int = 1) -> Page:
     """The person's quizzes, newest first."""
     query = sa.select(Quiz).where(Quiz.person_id == person.id).order_by(Quiz.id.desc())
-    return paginate(query, page)
+    return paginate(query.options(selectinload(Quiz.items)), page)
 
 
 def quiz_slice(person: User, after: int | None, limit: int) -> Slice:
     """The person's quizzes, oldest first, after the id `after` (for the API's pages)."""
     query = sa.select(Quiz).where(Quiz.person_id == person.id)
-    return keyset_page(query, Quiz.id, after, limit)
+    return keyset_page(query.options(selectinload(Quiz.items)), Quiz.id, after, limit)
 
 
 # Answering -----------------------------------------------------------------------------

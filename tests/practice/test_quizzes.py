@@ -163,6 +163,17 @@ class TestService:
         with pytest.raises(NotFound):
             quizzes.grade_item(ada, quiz.id, 999_999, 3)
 
+    def test_a_deleted_question_leaves_the_quiz_and_the_next_one_starts(self, clock):
+        ada = make_user()
+        quiz = start(ada, [quiz_deck(ada).id], count=2)
+        first, second = quiz.items
+        clock.move(seconds=30)
+        questions.delete_question(first.question, ada)
+        db.session.expire_all()
+        quiz = quizzes.get_quiz(ada, quiz.id)
+        assert quiz.items == [second] and quizzes.current_item(quiz) is second
+        assert second.deadline == clock() + timedelta(seconds=60)
+
     def test_someone_elses_quiz_is_not_found(self, clock):
         ada, grace = make_user(), make_user()
         quiz = start(ada, [quiz_deck(ada, "public").id])
