@@ -197,6 +197,8 @@ def answer_item(person: User, quiz_id: int, item_id: int, text: str) -> Quiz:
     if not isinstance(text, str) or len(text) > MAX_TYPED_ANSWER:
         message = f"An answer is at most {MAX_TYPED_ANSWER} characters."
         raise Invalid(message, details={"answer": [message]})
+    if "\x00" in text:
+        raise Invalid("Text may not contain the NUL character.", details={"answer": []})
     quiz, item = _locked_item(person, quiz_id, item_id)
     if item.revealed:
         db.session.rollback()

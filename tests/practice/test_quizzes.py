@@ -162,6 +162,8 @@ class TestService:
         with pytest.raises(Invalid):
             quizzes.answer_item(ada, quiz.id, first.id, "x" * 5001)
         with pytest.raises(Invalid):
+            quizzes.answer_item(ada, quiz.id, first.id, "a\x00b")
+        with pytest.raises(Invalid):
             quizzes.grade_item(ada, quiz.id, first.id, 5)
         with pytest.raises(NotFound):
             quizzes.grade_item(ada, quiz.id, 999_999, 3)
