@@ -2,6 +2,17 @@
 // were left when it was made, and this only counts them down. When they run out, the answer
 // typed so far is sent (the server marks it late). Without this file the page still works.
 document.addEventListener("DOMContentLoaded", () => {
+  // Keys 1-4 press the grade buttons, as on the review page (not while typing).
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const button = document.querySelector(`button[name="rating"][value="${event.key}"]`);
+    if (button && ["1", "2", "3", "4"].includes(event.key)) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
   const timer = document.querySelector("[data-remaining-ms]");
   if (!timer) return;
   const shown = timer.querySelector("[data-countdown]");
