@@ -59,6 +59,7 @@ def test_a_quiz_resumes_after_a_reload_and_its_grades_reach_the_schedule(
     page.get_by_role("button", name="Show the reference answer").click()
     expect(page.get_by_test_id("typed-answer")).to_have_text("My first answer")
     expect(page.get_by_test_id("reference-answer")).to_contain_text(dict(ROWS)[first])
+    assert_accessible(page)
     page.get_by_role("button", name="3 · Good").click()
 
     # The second, reloaded 100 seconds in: the same question, with 500 seconds left.
@@ -84,6 +85,22 @@ def test_a_quiz_resumes_after_a_reload_and_its_grades_reach_the_schedule(
     assert_accessible(page)
     page.get_by_role("link", name="All your quizzes").click()
     expect(page.get_by_test_id("quiz-history")).to_contain_text("Finished")
+    assert_accessible(page)
+
+    # Out of time: the page says so, and an answer sent now is kept, marked late.
+    page.goto("/practice/quizzes/new")
+    form.get_by_label("Flask quiz deck").check()
+    form.get_by_label("Questions").fill("1")
+    form.get_by_label("Seconds per question").fill("10")
+    page.get_by_role("button", name="Start the quiz").click()
+    clock.move(seconds=11)
+    page.reload()
+    expect(timer).to_have_text("Time is up")
+    assert_accessible(page)
+    page.get_by_label("Your answer").fill("Too late")
+    page.get_by_role("button", name="Show the reference answer").click()
+    expect(page.get_by_test_id("late")).to_contain_text("marked late")
+    assert_accessible(page)
     assert visitor.csp_violations() == []
 
     with live_server.app.app_context():
