@@ -123,6 +123,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp, practice_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(practice_settings_bp)
+    from prepdeck.practice.quiz_views import bp as quizzes_bp
+
+    app.register_blueprint(quizzes_bp)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth
 
@@ -138,8 +141,9 @@ def _register_api(app: Flask) -> None:
     from prepdeck.accounts import api as accounts_api
     from prepdeck.core.api import init_api
     from prepdeck.decks import api as decks_api
+    from prepdeck.practice import quiz_api
 
-    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers])
+    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers, quiz_api.blp])
 
 
 def _register_commands(app: Flask) -> None:

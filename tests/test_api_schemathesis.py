@@ -2,8 +2,8 @@
 errors, only documented statuses, and bodies that match their schemas.
 
 Fixed seed, authenticated (a fresh token per case, so a case that revokes its token does not
-disarm the ones after it), on a database that holds a public deck, a private deck of someone
-else, questions, an import and an export for the generated ids to hit.
+disarm the ones after it), on a database that holds a public deck (followed), a private deck of
+someone else, questions, an import, an export and a quiz for the generated ids to hit.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from prepdeck import create_app
 from prepdeck.accounts.models import User
 from prepdeck.decks import exports, imports, questions, services
 from prepdeck.extensions import db
+from prepdeck.practice import quizzes
+from prepdeck.practice import services as practice
 from tests.factories import UserFactory
 
 SEED = 20261202
@@ -50,6 +52,9 @@ def fuzz_app(app_factory):
         services.create_deck(stranger, "Someone else's", visibility="private")
         imports.upload(owner, b"## Basic\n\n### 1. What is g?\n\nStorage.\n", start=True)
         exports.start(public, owner, "md")
+        practice.follow(owner, public.slug)
+        quizzes.create_quiz(owner, deck_ids=[], levels=[], tags=[], question_count=3,
+                            seconds_per_question=60)  # fmt: skip
         app.config["FUZZ_OWNER_ID"] = owner.id
     return app
 
