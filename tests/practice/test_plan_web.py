@@ -126,3 +126,22 @@ def test_the_page_sets_a_plan_with_field_errors_first(app, at_now):
     assert saved_plan(app, person_id) is None
     assert client.post("/practice/plan/delete").status_code == 400  # no CSRF token
     assert app.test_client().get("/practice/plan").status_code == 302  # sign in first
+
+
+def test_the_page_says_when_the_see_all_day_has_come_and_when_the_plan_is_over(app, at_now):
+    person_id, email, deck_id, _, _ = setup(app)
+    with app.app_context():
+        from prepdeck.accounts.models import User
+
+        plans.set_plan(db.session.get(User, person_id), date(2025, 1, 15), [deck_id])
+        db.session.remove()
+    client = app.test_client()
+    login(client, email)
+    html = client.get("/practice/plan").get_data(as_text=True)
+    # 10 January, interview on the 15th: a week before was the 8th, with one question unseen.
+    assert "8 January, a week before the interview, has come with 1 question still new" in html
+    assert 'data-active="true"' in html and "Today's target" in html
+    at_now.set(datetime(2025, 1, 16, 12, 0, tzinfo=UTC))
+    html = client.get("/practice/plan").get_data(as_text=True)
+    assert 'data-active="false"' in html and 'data-testid="plan-over"' in html
+    assert "Today's target" not in html
