@@ -206,7 +206,7 @@ def plan_status(person: User, now: datetime | None = None) -> PlanStatus:
     settings = get_settings(person.id)
     zone, hour = settings.time_zone, settings.day_start_hour
     today = days.person_day(now or _clock(), zone, hour)
-    decks = [deck for deck in _plan_decks(plan) if _still_readable(person, deck)]
+    decks = _plan_decks(person, plan)
     ids = [deck.id for deck in decks]
     since = days.day_start(today, zone, hour)
     unseen, new_today = _unseen(person.id, ids), _new_seen_since(person.id, ids, since)
@@ -252,19 +252,21 @@ def queue_allowance(
     today = days.person_day(now, zone, start_hour)
     if plan is None or not is_active(plan, today):
         return 0, []
-    ids = plan.deck_ids
+    ids = [deck.id for deck in _plan_decks(person, plan)]
     since = days.day_start(today, zone, start_hour)
     unseen = _unseen(person.id, ids) + _new_seen_since(person.id, ids, since)
     return new_per_day_needed(unseen, today, plan.interview_date) or 0, ids
 
 
-def _plan_decks(plan: InterviewPlan) -> list[Deck]:
-    return [db.session.get(Deck, deck_id) for deck_id in plan.deck_ids]
-
-
-def _still_readable(person: User, deck: Deck) -> bool:
-    """A deck made private since the plan was set leaves it, as it leaves the queue."""
-    return deck.visibility != "private" or can_view_by_id(deck, person)
+def _plan_decks(person: User, plan: InterviewPlan) -> list[Deck]:
+    """The plan's decks the person can still read: one made private since leaves the plan,
+    as it leaves the queue."""
+    found = (db.session.get(Deck, deck_id) for deck_id in plan.deck_ids)
+    return [
+        deck
+        for deck in found
+        if deck is not None and (deck.visibility != "private" or can_view_by_id(deck, person))
+    ]
 
 
 def _memories(person_id: int, deck_ids: list[int]) -> list[tuple[float | None, datetime | None]]:

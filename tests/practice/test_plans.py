@@ -9,6 +9,7 @@ import pytest
 from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
 
 from prepdeck.core.errors import Invalid, NotFound
+from prepdeck.decks import services as decks
 from prepdeck.extensions import db
 from prepdeck.practice import plans, services
 from prepdeck.practice.models import Card
@@ -222,3 +223,20 @@ def test_nobody_else_sees_a_plan(at_now):
         plans.set_plan(other, date(2025, 2, 1), [deck.id])
     assert plans.get_plan(owner).deck_ids == [deck.id]
     assert deck.id not in [deck_id for deck_id, _ in plans.deck_choices(other)]
+
+
+def test_a_deck_deleted_or_made_private_leaves_the_plan(at_now):
+    person, owner = make_user(), make_user()
+    kept = make_deck(person, "private", prompts=("Kept?",))
+    deleted = make_deck(owner, "public", prompts=("Gone?",))
+    hidden = make_deck(owner, "public", prompts=("Hidden?", "Too?"))
+    plans.set_plan(person, date(2025, 2, 1), [kept.id, deleted.id, hidden.id])
+    assert plans.plan_status(person).questions == 4
+    decks.delete_deck(deleted, owner)
+    decks.update_deck(hidden, owner, hidden.title, "", "private")
+    db.session.expire_all()
+    status = plans.plan_status(person)
+    assert [deck.id for deck in status.decks] == [kept.id]
+    assert (status.questions, status.unseen) == (1, 1)
+    # The queue's allowance counts only what is left: 1 unseen over the 15 days to the 25th.
+    assert plans.queue_allowance(person, at_now(), "UTC", 4) == (1, [kept.id])
