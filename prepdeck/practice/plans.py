@@ -95,7 +95,7 @@ def set_plan(person: User, interview_date: date, deck_ids: Iterable[int]) -> Int
     MAX_DECKS decks they can read, which they follow from now on. Nothing is kept if one is
     wrong."""
     today = person_today(person)
-    if not isinstance(interview_date, date) or interview_date < today:
+    if type(interview_date) is not date or interview_date < today:  # a day, not a moment
         message = f"The interview date cannot be in the past (today is {today.isoformat()})."
         raise Invalid(message, details={"interview_date": [message]})
     ids = list(dict.fromkeys(deck_ids))
