@@ -117,15 +117,15 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.core.health import bp as health_bp
     from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
+    from prepdeck.practice.plan_views import bp as plan_bp
+    from prepdeck.practice.quiz_views import bp as quizzes_bp
     from prepdeck.practice.settings_views import bp as practice_settings_bp
     from prepdeck.practice.views import bp as practice_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp, practice_bp):
+    core = (main_bp, accounts_bp, admin_bp, decks_bp, health_bp)
+    practice = (practice_bp, practice_settings_bp, quizzes_bp, plan_bp)
+    for blueprint in (*core, *practice):
         app.register_blueprint(blueprint)
-    app.register_blueprint(practice_settings_bp)
-    from prepdeck.practice.quiz_views import bp as quizzes_bp
-
-    app.register_blueprint(quizzes_bp)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth
 
@@ -141,9 +141,11 @@ def _register_api(app: Flask) -> None:
     from prepdeck.accounts import api as accounts_api
     from prepdeck.core.api import init_api
     from prepdeck.decks import api as decks_api
-    from prepdeck.practice import quiz_api
+    from prepdeck.practice import plan_api, quiz_api
 
-    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers, quiz_api.blp])
+    init_api(
+        app, [accounts_api.blp, decks_api.blp, decks_api.transfers, quiz_api.blp, plan_api.blp]
+    )
 
 
 def _register_commands(app: Flask) -> None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from prepdeck.accounts.models import User
 from prepdeck.decks.models import Deck, Question, QuestionTag
 from prepdeck.extensions import db
-from prepdeck.practice import days
+from prepdeck.practice import days, plans
 from prepdeck.practice.models import Card, DeckFollow, ReviewLog
 from prepdeck.practice.settings import get_settings
 
@@ -102,8 +102,13 @@ def build_queue(
     items = _due_cards(person, decks, ("learning", "relearning"), now, limit, narrow)
     reviews = _due_cards(person, decks, ("review",), now, min(room, limit - len(items)), narrow)
     items += reviews
-    new_room = min(settings.new_per_day - done.new_done, room - len(reviews))
-    items += _new_questions(person, decks, min(new_room, limit - len(items)), narrow, now)
+    # An active interview plan raises the day's new questions to what it needs, its decks first.
+    plan_new, plan_decks = plans.queue_allowance(
+        person, now, settings.time_zone, settings.day_start_hour
+    )
+    new_room = min(max(settings.new_per_day, plan_new) - done.new_done, room - len(reviews))
+    new_room = min(new_room, limit - len(items))
+    items += _new_questions(person, decks, new_room, narrow, now, plan_decks)
     return items
 
 
@@ -139,9 +144,11 @@ def _missed(person, decks, now: datetime, limit: int, narrow) -> list[QueueItem]
     return [QueueItem(row.question_id, kinds[row.state], row.due) for row in rows]
 
 
-def _new_questions(person, decks, limit: int, narrow, now: datetime) -> list[QueueItem]:
-    """Questions never answered, deck by deck in the order they were followed, each deck's
-    in its own order."""
+def _new_questions(
+    person, decks, limit: int, narrow, now: datetime, first: list[int] | None = None
+) -> list[QueueItem]:
+    """Questions never answered, the decks in `first` (an interview plan's) before the others,
+    deck by deck in the order they were followed, each deck's in its own order."""
     if limit <= 0:
         return []
     seen = sa.select(Card.question_id).where(
@@ -153,9 +160,8 @@ def _new_questions(person, decks, limit: int, narrow, now: datetime) -> list[Que
         .where(DeckFollow.person_id == person.id)
         .where(Question.deck_id.in_(decks), ~seen.exists())
     )
-    rows = db.session.scalars(
-        narrow.narrow(query, person.id, now)
-        .order_by(DeckFollow.created_at, Question.deck_id, Question.position)
-        .limit(limit)
-    )
+    order = [DeckFollow.created_at, Question.deck_id, Question.position]
+    if first:
+        order.insert(0, sa.case((Question.deck_id.in_(first), 0), else_=1))
+    rows = db.session.scalars(narrow.narrow(query, person.id, now).order_by(*order).limit(limit))
     return [QueueItem(question_id, "new", None) for question_id in rows]
