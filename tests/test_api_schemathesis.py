@@ -19,9 +19,8 @@ from prepdeck import create_app
 from prepdeck.accounts.models import User
 from prepdeck.decks import exports, imports, questions, services
 from prepdeck.extensions import db
-from prepdeck.practice import quizzes
+from prepdeck.practice import plans, quizzes
 from prepdeck.practice import services as practice
-from prepdeck.practice import plans
 from tests.factories import UserFactory
 
 SEED = 20261202
