@@ -117,9 +117,11 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.core.health import bp as health_bp
     from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
+    from prepdeck.practice.stats_views import bp as practice_stats_bp
 
     for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(practice_stats_bp)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth
 
@@ -134,8 +136,9 @@ def _register_api(app: Flask) -> None:
     from prepdeck.accounts import api as accounts_api
     from prepdeck.core.api import init_api
     from prepdeck.decks import api as decks_api
+    from prepdeck.practice import stats_api
 
-    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers])
+    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers, stats_api.blp])
 
 
 def _register_commands(app: Flask) -> None:
