@@ -44,7 +44,7 @@
     [{ label: "Reviews due", data: stats.forecast.map((row) => row.due), backgroundColor: "#198754" }],
     { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   );
-  const states = Object.keys(stats.cards_by_state);
+  const states = ["new", "learning", "review", "relearning"]; // JSON objects keep no order
   draw("chart-states", {
     type: "doughnut",
     data: {
