@@ -1,11 +1,11 @@
 """The person's day of a stored UTC moment, computed by the database so that a year of
 answers is counted per day in one grouped query, on SQLite and on PostgreSQL alike.
 
-A person's day turns at their start hour on their local clock. Over a bounded period the
-zone's offset from UTC changes only at a few known moments (summer time), so the period is cut
-into spans of one offset, and the day is `floor((epoch + offset - start_hour * 3600) / 86400)`
-days after 1970-01-01: the local wall-clock date of the moment, less the start hour, exactly
-as `days.person_day` has it.
+A person's day turns at their start hour on their local clock, as `days.person_day` has it.
+PostgreSQL knows the time zones: the day is the date of the local wall-clock time less the
+start hour. SQLite does not; but over a bounded period a zone's offset from UTC changes only
+at a few known moments (summer time), so the period is cut into spans of one offset, and the
+day is `floor((epoch + offset - start_hour * 3600) / 86400)` days after 1970-01-01.
 """
 
 from __future__ import annotations
@@ -47,16 +47,16 @@ def day_number(
 ):
     """A SQL expression: the person's day of `column` (a UTC datetime between `start` and
     `end`) as a whole number of days after 1970-01-01."""
+    if dialect == "postgresql":  # the database knows the zones: its wall clock, less the hour
+        local = sa.func.timezone(zone_name, column) - timedelta(hours=start_hour)
+        return sa.type_coerce(sa.cast(local, sa.Date) - EPOCH_DAY, sa.Integer)
     spans = offset_spans(zone_name, start, end)
     shift = spans[0][1] - start_hour * 3600
     if len(spans) > 1:
         whens = [(column < begins, spans[i][1]) for i, (begins, _) in enumerate(spans[1:])]
         shift = sa.case(*whens, else_=spans[-1][1]) - start_hour * 3600
-    if dialect == "postgresql":
-        seconds = sa.extract("epoch", column) + shift
-        return sa.cast(sa.func.floor(seconds / DAY_SECONDS), sa.Integer)
     seconds = sa.cast(sa.func.strftime("%s", column), sa.Integer) + shift
-    return sa.cast(seconds / DAY_SECONDS, sa.Integer)  # SQLite: whole numbers divide whole
+    return sa.cast(seconds / DAY_SECONDS, sa.Integer)  # whole numbers of seconds, days past 1970
 
 
 def to_date(number: int) -> date:

@@ -19,7 +19,7 @@ start hour), each figure by one grouped query over the review log or the cards.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -158,15 +158,7 @@ def as_json(stats: Stats) -> dict[str, Any]:
             return {key: plain(item) for key, item in value.items()}
         return value
 
-    return {field.name: plain(_unpack(getattr(stats, field.name))) for field in fields(stats)}
-
-
-def _unpack(value):
-    if is_dataclass(value):
-        return asdict(value)
-    if isinstance(value, list):
-        return [_unpack(item) for item in value]
-    return value
+    return plain(asdict(stats))
 
 
 # Answers per day --------------------------------------------------------------------------
