@@ -87,7 +87,7 @@ class StatsResource(MethodView):
     @jwt_required()
     @blp.doc(security=BEARER)
     @blp.response(200, Stats)
-    @documented(blp)
+    @documented(blp, read=True)
     def get(self):
         """Your practice statistics, counted in your days (time zone and start hour)"""
         return stats.person_stats(get_current_user())

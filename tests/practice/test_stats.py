@@ -271,6 +271,7 @@ def _made_history(app) -> tuple[str, dict]:
     with app.app_context():
         person = make_user()
         deck = make_deck(person)
+        deck.title = "</script><script>alert(1)</script>"  # stays data in the JSON block
         practice.follow(person, deck.slug)
         q1, q2, _ = question_ids(deck)
         now = practice.clock()
@@ -284,6 +285,7 @@ def _made_history(app) -> tuple[str, dict]:
 def test_page_and_api_give_the_services_numbers(app, client, clock):
     email, expected = _made_history(app)
     assert expected["cards_by_state"]["review"] == 1 and expected["total_reviews"] == 2
+    assert expected["mastery"][0]["title"] == "</script><script>alert(1)</script>"
 
     login(client, email)
     page = client.get("/practice/stats")
@@ -297,6 +299,8 @@ def test_page_and_api_give_the_services_numbers(app, client, clock):
     response = api.get("stats")
     assert response.status_code == 200
     assert response.get_json() == expected
+    again = api.get("stats", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304  # nothing changed since
 
 
 def test_statistics_need_a_signed_in_person(app, client):
