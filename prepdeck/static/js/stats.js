@@ -7,6 +7,7 @@
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   Chart.defaults.animation = reduced ? false : { duration: 300 };
   Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.datasets.bar.maxBarThickness = 32;
   const percent = (value) => `${Math.round(value * 100)}%`;
   const shareAxis = { min: 0, max: 1, ticks: { callback: percent } };
   const shareTooltip = {
