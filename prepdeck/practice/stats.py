@@ -252,12 +252,24 @@ def _streak(person_id: int, zone: _Zone, today: date, per_day: dict) -> Streak:
     count = 0
     while True:
         if day < known_from:
-            earlier = _answers_per_day(person_id, zone, day - timedelta(days=HEATMAP_DAYS), day)
-            known, known_from = earlier, day - timedelta(days=HEATMAP_DAYS)
+            known_from = day - timedelta(days=HEATMAP_DAYS)
+            known = _reviewed_days(person_id, zone, known_from, day)
         if day not in known:
             return Streak(days=count, reviewed_today=reviewed_today)
         count += 1
         day -= timedelta(days=1)
+
+
+def _reviewed_days(person_id: int, zone: _Zone, first: date, last: date) -> set[date]:
+    """The days from `first` to `last` with an answer: the index alone answers it."""
+    start, end = zone.start_of(first), zone.start_of(last + timedelta(days=1))
+    query = (
+        sa.select(zone.day_of(ReviewLog.reviewed_at, start, end))
+        .where(ReviewLog.person_id == person_id)
+        .where(ReviewLog.reviewed_at >= start, ReviewLog.reviewed_at < end)
+        .distinct()
+    )
+    return {day_buckets.to_date(number) for number in db.session.scalars(query)}
 
 
 # Cards ------------------------------------------------------------------------------------
