@@ -120,10 +120,11 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.practice.plan_views import bp as plan_bp
     from prepdeck.practice.quiz_views import bp as quizzes_bp
     from prepdeck.practice.settings_views import bp as practice_settings_bp
+    from prepdeck.practice.stats_views import bp as practice_stats_bp
     from prepdeck.practice.views import bp as practice_bp
 
     core = (main_bp, accounts_bp, admin_bp, decks_bp, health_bp)
-    practice = (practice_bp, practice_settings_bp, quizzes_bp, plan_bp)
+    practice = (practice_bp, practice_settings_bp, quizzes_bp, plan_bp, practice_stats_bp)
     for blueprint in (*core, *practice):
         app.register_blueprint(blueprint)
     _register_api(app)
@@ -141,11 +142,11 @@ def _register_api(app: Flask) -> None:
     from prepdeck.accounts import api as accounts_api
     from prepdeck.core.api import init_api
     from prepdeck.decks import api as decks_api
-    from prepdeck.practice import plan_api, quiz_api
+    from prepdeck.practice import plan_api, quiz_api, stats_api
 
-    init_api(
-        app, [accounts_api.blp, decks_api.blp, decks_api.transfers, quiz_api.blp, plan_api.blp]
-    )
+    decks = (decks_api.blp, decks_api.transfers)
+    practice = (quiz_api.blp, plan_api.blp, stats_api.blp)
+    init_api(app, [accounts_api.blp, *decks, *practice])
 
 
 def _register_commands(app: Flask) -> None:
