@@ -28,6 +28,7 @@ SKIP_DAY = 0.12  # some days the learner does not practise at all
 NEW_PER_SESSION = (3, 6)  # new questions the learner takes on a day, at most
 FORGETFUL = 0.92  # recalls a little less often than FSRS's default model predicts
 SECONDS_PER_CARD = (8, 75)
+QUEUE_PAGE = 50  # the cards taken from the queue before it is asked again
 
 
 @dataclass(frozen=True)
@@ -103,16 +104,18 @@ class Learner:
             return
         self.moment = start
         new_left = self.rng.randint(*NEW_PER_SESSION)
-        while True:
-            queue = services.due_queue(person, limit=1)
-            if not queue or (queue[0].kind == "new" and new_left <= 0):
+        while self.moment < self.end:
+            queue = services.due_queue(person, limit=QUEUE_PAGE)
+            taken = [item for item in queue if item.kind != "new"]
+            taken += [item for item in queue if item.kind == "new"][: max(0, new_left)]
+            if not taken:
                 if self._wait_for_learning(person):
                     continue
                 return
-            new_left -= queue[0].kind == "new"
-            self._answer(person, queue[0].question_id)
-            if self.moment >= self.end:
-                return
+            new_left -= sum(item.kind == "new" for item in taken)
+            for item in taken:  # in the queue's order: what is left stays due
+                if self.moment < self.end:
+                    self._answer(person, item.question_id)
 
     def _wait_for_learning(self, person: User) -> bool:
         """Move on to the next learning step due within the hour; False when there is none."""
