@@ -53,7 +53,7 @@ def has_history(person: User) -> bool:
 def simulate_history(
     person: User, deck: Deck, *, end: datetime | None = None, days: int = DAYS, seed: int = SEED
 ) -> DemoHistory | None:
-    """Follow `deck` for `person` and practise it every day of the `days` days before `end`
+    """Follow `deck` for `person` and practise it on most of the `days` days before `end`
     (now by default), as a learner slightly more forgetful than FSRS assumes; nothing is
     added when the person already has a review history."""
     services.follow(person, deck.slug)
@@ -74,7 +74,8 @@ def simulate_history(
 
 @contextmanager
 def moved_clock(learner: Learner) -> Iterator[None]:
-    """The server's clock is the learner's while the history is made."""
+    """The server's clock is the learner's while the history is made (by the seed command,
+    in a process of its own: no request is served meanwhile)."""
     original = services.clock
     services.clock = learner.now
     try:

@@ -15,6 +15,8 @@ from prepdeck.extensions import db
 from prepdeck.practice import days, services
 from prepdeck.practice.demo import simulate_history
 from prepdeck.practice.models import Card, ReviewLog
+from prepdeck.practice.scheduler import memory_from_history
+from prepdeck.practice.settings import schedule_for
 from prepdeck.seed import DEMO_USERS, FLASK_DECK_SLUG
 from tests.practice.conftest import make_deck, make_user
 
@@ -85,6 +87,7 @@ def test_every_card_is_the_fsrs_rs_replay_of_its_review_log(app, seeded):
         person = find_by_email(DEMO_EMAIL)
         settings = services.get_settings(person.id)
         model = FSRS(list(settings.fsrs_parameters or DEFAULT_PARAMETERS))
+        schedule = schedule_for(settings)
         history = defaultdict(list)
         for log in logs_of(person.id):
             history[log.question_id].append((log.reviewed_at, log.rating))
@@ -103,6 +106,10 @@ def test_every_card_is_the_fsrs_rs_replay_of_its_review_log(app, seeded):
             expected = model.memory_state(FSRSItem(reviews), None)
             assert card.stability == pytest.approx(expected.stability, abs=1e-3)
             assert card.difficulty == pytest.approx(expected.difficulty, abs=1e-3)
+            replayed = memory_from_history(history[card.question_id], schedule)
+            assert (replayed.stability, replayed.difficulty) == pytest.approx(
+                (card.stability, card.difficulty), abs=1e-3
+            )
             assert card.reps == len(reviews)
         assert crossed_days > 100
 
