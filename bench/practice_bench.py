@@ -250,7 +250,7 @@ def _writes(app: Flask, conn, learner: Learner, args):
     cards = iter(learner.card_ids[1:])
     samples: dict[str, list[float]] = {REVIEW: [], REVIEW_BARE: []}
     deadline = time.perf_counter() + args.practice_budget
-    for count in range(args.practice_reviews):
+    for count in range(min(args.practice_reviews, (len(learner.card_ids) - 1) // 2)):
         started = time.perf_counter()
         with app.app_context():
             person = db.session.get(User, person_id)
