@@ -51,10 +51,12 @@ def scratch_database(server: str) -> Iterator[str]:
             admin.execute(drop.format(sql.Identifier(name)))
 
 
-def migrated_app(url: str) -> Flask:
+def migrated_app(url: str, **settings) -> Flask:
     """The app as the tests build it (testing settings, production engine options), with the
-    schema made by the migrations, so the search column and its GIN index are the real ones."""
+    schema made by the migrations, so the search column and its GIN index are the real ones;
+    `settings` override the app's."""
     config = {"PREPDECK_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING"}
+    config |= settings
     app = create_app(config)
     with app.app_context():
         upgrade()

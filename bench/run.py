@@ -1,9 +1,11 @@
 """Prepdeck's benchmarks on PostgreSQL, each measured beside a baseline in the same run, written
-to docs/performance.md: import throughput ("import"), search latency ("decks"), and HTTP
-throughput and latency under Gunicorn and wrk ("http").
+to docs/performance.md: import throughput ("import"), search latency ("decks"), HTTP
+throughput and latency under Gunicorn and wrk ("http"), and the practice queue and review
+submissions of a heavy learner ("practice").
 
-    .venv/bin/python bench/run.py [--only import|decks|http] [--questions 10000] [--corpus 100000]
-                                  [--repeat 3] [--deck-questions 1000000] [--database-url URL]
+    .venv/bin/python bench/run.py [--only import|decks|http|practice] [--questions 10000]
+                                  [--corpus 100000] [--repeat 3] [--deck-questions 1000000]
+                                  [--practice-cards 50000] [--database-url URL]
 
 The database server comes from --database-url, else TEST_DATABASE_URL, else the local default;
 the run creates its own database on it (prepdeck_bench_<random>) and drops it at the end.
@@ -24,6 +26,8 @@ from pathlib import Path
 import http_bench
 import http_report
 import import_bench
+import practice_bench
+import practice_report
 import psycopg
 import report
 import search_bench
@@ -38,7 +42,7 @@ from database import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("import", "decks", "http")
+PARTS = ("import", "decks", "http", "practice")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -62,6 +66,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     http.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="flushed!")
     http.add_argument("--app-log-level", default="INFO", help="Prepdeck's LOG_LEVEL")
     http.add_argument("--metrics", action="store_true", help="METRICS_ENABLED for Prepdeck")
+    practice = parser.add_argument_group("practice part")
+    practice.add_argument("--practice-cards", type=int, default=50_000, help="the learner's")
+    practice.add_argument("--practice-logs", type=int, default=1_000_000, help="review-log rows")
+    practice.add_argument("--practice-iterations", type=int, default=1_000, help="read rounds")
+    practice.add_argument("--practice-reviews", type=int, default=2_000, help="submissions")
+    practice.add_argument("--practice-budget", type=float, default=30, help="seconds per phase")
     return parser.parse_args(argv)
 
 
@@ -126,7 +136,24 @@ def http_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -
     return http_report.section(command_line(), started, elapsed, facts, results)
 
 
-RUNNERS = {"import": import_part, "decks": decks_part, "http": http_part}
+def practice_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
+    started, clock = datetime.now(UTC), time.perf_counter()
+    print("Practice benchmark", flush=True)
+    practice_app = migrated_app(url, RATELIMIT_ENABLED=False)  # the API is read in a loop
+    try:
+        results = practice_bench.run(practice_app, conn, owner_id, url, args)
+    finally:
+        dispose(practice_app)
+    elapsed = time.perf_counter() - clock
+    return practice_report.section(command_line(), started, elapsed, facts, results)
+
+
+RUNNERS = {
+    "import": import_part,
+    "decks": decks_part,
+    "http": http_part,
+    "practice": practice_part,
+}
 
 
 if __name__ == "__main__":

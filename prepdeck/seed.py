@@ -17,6 +17,7 @@ from prepdeck.decks.importer import parse_document
 from prepdeck.decks.models import Deck
 from prepdeck.decks.transfer import ImportResult, import_document
 from prepdeck.extensions import db
+from prepdeck.practice.demo import DemoHistory, simulate_history
 
 seed_cli = AppGroup("seed", help="Load demonstration data.")
 
@@ -58,6 +59,13 @@ def load_flask_deck(owner: User) -> ImportResult | None:
         raise
 
 
+def practise_flask_deck(person: User) -> DemoHistory | None:
+    """The demo candidate follows the Flask deck with weeks of reviews behind them, unless
+    they have a review history already."""
+    deck = db.session.scalar(sa.select(Deck).where(Deck.slug == FLASK_DECK_SLUG))
+    return simulate_history(person, deck)
+
+
 @seed_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
 @click.option("--force", is_flag=True, help="Allow seeding with the production settings.")
@@ -80,5 +88,11 @@ def demo(if_empty: bool, force: bool) -> None:
             f"Loaded the Flask deck: {loaded.added} questions ({counts}) "
             f"at /decks/{loaded.deck.slug}"
         )
-    if not created and loaded is None:
+    history = practise_flask_deck(accounts.find_by_email(DEMO_USERS[1][0]))
+    if history is not None:
+        click.echo(
+            f"Gave {DEMO_USERS[1][0]} {history.reviews} reviews of {history.cards} questions "
+            f"over the last {history.days} days"
+        )
+    if not created and loaded is None and history is None:
         click.echo("Demo data already present.")

@@ -1,6 +1,7 @@
 """The built-in Flask deck: a clean document, honest module references, loaded by `seed demo`."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,66 @@ def test_the_search_word_is_in_exactly_one_answer(document):
     holders = [q for q in document.questions if SEARCH_WORD in q.answer.lower()]
     assert len(holders) == 1
     assert not any(SEARCH_WORD in q.prompt.lower() for q in document.questions)
+
+
+# What the Flask-versus-Django answer says the project chose where Django has a built-in.
+CHOSEN_OVER_DJANGO = (
+    "Flask-SQLAlchemy",
+    "Flask-Migrate",
+    "Flask-WTF",
+    "Flask-Login",
+    "Flask-Bcrypt",
+    "flask-smorest",
+    "marshmallow",
+    "Celery",
+)
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The cells of each body row of the Markdown tables in `markdown`."""
+    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
+    cells = [[cell.strip() for cell in row.strip().strip("|").split("|")] for row in rows]
+    return [row for row in cells if not set(row[0]) <= {"-", " "}]
+
+
+def dependencies() -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {
+        re.split(r"[\[<>=!~ ]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]
+    }
+
+
+def readme_stack() -> list[list[str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Stack\n", 1)[1].split("\n## ", 1)[0]
+    return table_rows(section)
+
+
+def test_the_deck_says_how_flask_differs_from_django_with_this_projects_choices(document):
+    [question] = [q for q in document.questions if "django" in q.prompt.lower()]
+    assert question.prompt.startswith("How does Flask differ from Django")
+    rows = table_rows(question.answer)
+    assert rows[0] == ["Concern", "Django's built-in", "Prepdeck's choice"]
+    choices = " ".join(row[2] for row in rows[1:])
+    installed = dependencies()
+    stack = readme_stack()
+    chosen_in_readme = " ".join(row[1] for row in stack)
+    for library in CHOSEN_OVER_DJANGO:
+        assert library in choices, library
+        assert library.lower() in installed, f"{library} is not a dependency"
+        assert library in chosen_in_readme, f"{library} is missing from the README's Stack table"
+    assert {"prepdeck/__init__.py", "prepdeck/extensions.py"} <= set(
+        referenced_paths(question.answer)
+    )
+
+
+def test_the_readme_stack_table_says_what_each_choice_was_chosen_over():
+    stack = readme_stack()
+    assert stack[0] == ["Concern", "Library chosen", "Chosen over"]
+    assert len(stack) > 15
+    assert all(len(row) == 3 and all(row) for row in stack), stack
+    concerns = [row[0] for row in stack[1:]]
+    assert len(set(concerns)) == len(concerns)
 
 
 def flask_decks(app) -> list[tuple[str, str, int, str]]:

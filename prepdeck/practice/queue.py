@@ -148,20 +148,33 @@ def _new_questions(
     person, decks, limit: int, narrow, now: datetime, first: list[int] | None = None
 ) -> list[QueueItem]:
     """Questions never answered, the decks in `first` (an interview plan's) before the others,
-    deck by deck in the order they were followed, each deck's in its own order."""
+    deck by deck in the order they were followed, each deck's in its own order. One query per
+    deck, each a walk of the deck's (deck, position) index that stops at the limit: one query
+    over every followed deck sorted all their questions first, 55,000 of them for the heavy
+    learner in docs/performance.md."""
     if limit <= 0:
         return []
     seen = sa.select(Card.question_id).where(
         Card.person_id == person.id, Card.question_id == Question.id, Card.state != "new"
     )
-    query = (
-        sa.select(Question.id)
-        .join(DeckFollow, DeckFollow.deck_id == Question.deck_id)
-        .where(DeckFollow.person_id == person.id)
-        .where(Question.deck_id.in_(decks), ~seen.exists())
-    )
-    order = [DeckFollow.created_at, Question.deck_id, Question.position]
+    followed = db.session.scalars(
+        sa.select(DeckFollow.deck_id)
+        .where(DeckFollow.person_id == person.id, DeckFollow.deck_id.in_(decks))
+        .order_by(DeckFollow.created_at, DeckFollow.deck_id)
+    ).all()
     if first:
-        order.insert(0, sa.case((Question.deck_id.in_(first), 0), else_=1))
-    rows = db.session.scalars(narrow.narrow(query, person.id, now).order_by(*order).limit(limit))
-    return [QueueItem(question_id, "new", None) for question_id in rows]
+        followed = [d for d in followed if d in first] + [d for d in followed if d not in first]
+    items: list[QueueItem] = []
+    for deck_id in followed:
+        if narrow.deck_id is not None and deck_id != narrow.deck_id:
+            continue
+        query = sa.select(Question.id).where(Question.deck_id == deck_id, ~seen.exists())
+        rows = db.session.scalars(
+            narrow.narrow(query, person.id, now)
+            .order_by(Question.position)
+            .limit(limit - len(items))
+        )
+        items += [QueueItem(question_id, "new", None) for question_id in rows]
+        if len(items) >= limit:
+            break
+    return items
