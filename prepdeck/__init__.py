@@ -109,16 +109,18 @@ def _warn_about_single_process_stores(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from prepdeck.core.urls import IdConverter
+    from prepdeck.core.urls import IdConverter, SlugConverter
 
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["slug"] = SlugConverter
     from prepdeck.accounts.views import bp as accounts_bp
     from prepdeck.admin.views import bp as admin_bp
     from prepdeck.core.health import bp as health_bp
     from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
+    from prepdeck.practice.views.data_views import bp as practice_data_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp):
+    for blueprint in (main_bp, accounts_bp, admin_bp, decks_bp, health_bp, practice_data_bp):
         app.register_blueprint(blueprint)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth
@@ -134,8 +136,9 @@ def _register_api(app: Flask) -> None:
     from prepdeck.accounts import api as accounts_api
     from prepdeck.core.api import init_api
     from prepdeck.decks import api as decks_api
+    from prepdeck.practice import api as practice_api
 
-    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers])
+    init_api(app, [accounts_api.blp, decks_api.blp, decks_api.transfers, practice_api.blp])
 
 
 def _register_commands(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,6 +100,8 @@ class ReviewResult:
     stability: float
     difficulty: float
     due: datetime
+    # True when an earlier submission with the same key had already applied the answer.
+    replayed: bool = dataclasses.field(default=False, compare=False)
 
 
 def visible_question(person: User, question_id: int) -> Question:
@@ -167,7 +170,7 @@ def _already(person: User, key: str, question_id: int) -> ReviewResult | None:
         return None
     if log.question_id != question_id:
         raise Conflict("This idempotency key was already used for another answer.")
-    return _result(log)
+    return dataclasses.replace(_result(log), replayed=True)
 
 
 def _locked_card(person_id: int, question_id: int) -> Card:
@@ -199,7 +202,7 @@ def _apply(person: User, card: Card, rating: int, duration_ms: int, key: str) ->
     if before.last_review and before.last_review > now:
         now = before.last_review  # the clock never runs backwards for a card
     answered = scheduler.answer(
-        before, rating, now, schedule, seed=card_seed(card), history=_history(card)
+        before, rating, now, schedule, seed=card_seed(card), history=card_history(card)
     ).card
     for field in CARD_FIELDS:
         setattr(card, field, getattr(answered, field))
@@ -221,7 +224,7 @@ def card_seed(card: Card) -> str:
     return f"{card.person_id}:{card.question_id}"
 
 
-def _history(card: Card) -> list[tuple[datetime, int]]:
+def card_history(card: Card) -> list[tuple[datetime, int]]:
     """The card's past answers, needed only when it carries no memory state."""
     if card.stability is not None or not card.reps:
         return []
