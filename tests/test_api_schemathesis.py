@@ -17,6 +17,7 @@ from prepdeck import create_app
 from prepdeck.accounts.models import User
 from prepdeck.decks import exports, imports, questions, services
 from prepdeck.extensions import db
+from prepdeck.practice import services as practice
 from tests.factories import UserFactory
 
 SEED = 20261202
@@ -45,9 +46,17 @@ def fuzz_app(app_factory):
     with app.app_context():
         owner, stranger = UserFactory(), UserFactory()
         public = services.create_deck(owner, "Public deck", visibility="public")
-        for n in range(1, 6):
-            questions.add_question(public, owner, f"Question {n}?", f"Answer {n}.", "basic")
+        ids = [
+            questions.add_question(public, owner, f"Question {n}?", f"Answer {n}.", "basic").id
+            for n in range(1, 6)
+        ]
+        # Practice: the owner follows the public deck and has answered some of it.
+        practice.follow(owner, public.slug)
+        for n, question_id in enumerate(ids[:3]):
+            practice.review(owner, question_id, 1 + n, 4_000, f"fixture-{n}")
         services.create_deck(stranger, "Someone else's", visibility="private")
+        # The shortest address the spec allows, so that following and unfollowing find a deck.
+        services.create_deck(stranger, "Short address", visibility="public", slug="0")
         imports.upload(owner, b"## Basic\n\n### 1. What is g?\n\nStorage.\n", start=True)
         exports.start(public, owner, "md")
         app.config["FUZZ_OWNER_ID"] = owner.id
@@ -75,8 +84,45 @@ def test_api_conforms_to_its_spec(case, fuzz_app):
     case.call_and_validate(app=fuzz_app)
 
 
+# The practice operations pass every check there is (`--checks all`): requests the spec allows
+# are accepted, requests it forbids are refused.
+ALL_CHECKS = [
+    "not_a_server_error", "status_code_conformance", "content_type_conformance",
+    "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
+    "positive_data_acceptance", "missing_required_header", "unsupported_method",
+    "allow_header_conformance", "use_after_free", "ensure_resource_availability",
+    "ignored_auth",
+]  # fmt: skip
+PRACTICE_PATHS = r"^/api/v1/(follows|reviews|cards|practice)(/|$)"
+practice_schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", _spec_app, config=schemathesis.Config(seed=SEED)
+).include(path_regex=PRACTICE_PATHS)
+practice_schema.config.generation.update(max_examples=EXAMPLES)
+practice_schema.config.checks.update(included_check_names=ALL_CHECKS)
+PRACTICE_COUNTED = {"cases": 0, "operations": set(), "succeeded": set()}
+
+
+@practice_schema.parametrize()
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_practice_operations_pass_every_check(case, fuzz_app):
+    PRACTICE_COUNTED["cases"] += 1
+    PRACTICE_COUNTED["operations"].add(case.operation.label)
+    # Given as explicit headers, so that the checks know the token is a real one (and try the
+    # request without it, or with a wrong one, themselves).
+    token = _tokens(fuzz_app)["access"]
+    response = case.call_and_validate(app=fuzz_app, headers={"Authorization": f"Bearer {token}"})
+    if 200 <= response.status_code < 300:
+        PRACTICE_COUNTED["succeeded"].add(case.operation.label)
+
+
 def test_enough_cases_ran():
     """Runs after the generated tests (file order): they must have covered enough ground."""
     assert len(COUNTED["operations"]) == len(list(schema.get_all_operations()))
     print(f"schemathesis: {COUNTED['cases']} cases over {len(COUNTED['operations'])} operations")
     assert COUNTED["cases"] >= MIN_CASES, COUNTED["cases"]
+    practice_operations = list(practice_schema.get_all_operations())
+    assert len(practice_operations) == 11
+    assert len(PRACTICE_COUNTED["operations"]) == len(practice_operations)
+    # Each was reached, not only refused: the token was sent and the fixture's data was found.
+    assert PRACTICE_COUNTED["succeeded"] == PRACTICE_COUNTED["operations"]
+    print(f"schemathesis, every check: {PRACTICE_COUNTED['cases']} practice cases")

@@ -3,10 +3,12 @@ settings and the person's data. Every rule lives in the services that the pages 
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, jwt_required
 
 from prepdeck.core.api import BEARER, ApiBlueprint, documented, page_after, page_of
+from prepdeck.core.errors import Invalid, NotFound
 from prepdeck.practice import cards, downloads, listing, services
 from prepdeck.practice import schemas as s
 from prepdeck.practice.queue import QueueFilter
@@ -26,10 +28,7 @@ class FollowsResource(MethodView):
     @documented(blp, read=True)
     def get(self, args: dict):
         """The decks you follow, by deck id (one made private since is left out)"""
-        after = page_after(args)
-        found = listing.followed_deck_slice(
-            get_current_user(), after[0] if after else None, args["limit"]
-        )
+        found = listing.followed_deck_slice(get_current_user(), _after(args), args["limit"])
         return page_of(found, lambda deck: [deck.id])
 
 
@@ -87,10 +86,7 @@ class ReviewsResource(MethodView):
     @documented(blp, read=True)
     def get(self, args: dict):
         """Your review log, oldest answer first"""
-        after = page_after(args)
-        found = listing.review_log_slice(
-            get_current_user(), after[0] if after else None, args["limit"]
-        )
+        found = listing.review_log_slice(get_current_user(), _after(args), args["limit"])
         return page_of(found, lambda log: [log.id])
 
     @jwt_required()
@@ -146,6 +142,8 @@ class SettingsResource(MethodView):
     @documented(blp)
     def patch(self, body: dict):
         """Change some practice settings; nothing is kept if one value is wrong (422)"""
+        if not request.get_data():
+            raise Invalid("Send the settings to change as a JSON object.", details={"json": []})
         for name in ("learning_steps", "relearning_steps"):
             if name in body:
                 body[name] = " ".join(f"{minutes:g}" for minutes in body[name])
@@ -176,3 +174,12 @@ class CardStatesResource(MethodView):
     def get(self):
         """Your card states as JSON, with the time zone, day start and parameters in use"""
         return downloads.card_states(get_current_user())
+
+
+def _after(args: dict) -> int | None:
+    """The id a page starts after. A cursor this API did not give out names no page: 404."""
+    try:
+        after = page_after(args)
+    except Invalid:
+        raise NotFound("There is no such page: this cursor is not one this API gave out.") from None
+    return after[0] if after else None

@@ -165,12 +165,13 @@ ReviewLogArgs = PageArgs
 # Settings -----------------------------------------------------------------------------
 
 
+# Steps shorter than a second are no use; with this floor ten steps always fit the column.
+MIN_STEP_MINUTES = 0.01
+
+
 def _steps(**kwargs) -> F.List:
     return F.List(
-        StrictNumber(
-            validate=V.Range(min=0, min_inclusive=False, max=MAX_STEP_MINUTES),
-            metadata={"exclusiveMinimum": True},
-        ),
+        StrictNumber(validate=V.Range(min=MIN_STEP_MINUTES, max=MAX_STEP_MINUTES)),
         validate=V.Length(max=MAX_STEPS), **kwargs,
     )  # fmt: skip
 
