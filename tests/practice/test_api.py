@@ -15,10 +15,12 @@ from fsrs_rs_python import DEFAULT_PARAMETERS
 from fsrs_rs_python import Card as SimulatedCard
 
 from prepdeck.accounts.models import User
+from prepdeck.core.errors import Invalid
 from prepdeck.core.models import utcnow
 from prepdeck.decks import questions, services
 from prepdeck.extensions import db
 from prepdeck.practice.models import ReviewLog
+from prepdeck.practice.settings import update_settings
 from tests.api_client import ApiClient, error_code
 from tests.conftest import login, make_person
 from tests.practice.test_concurrent_reviews import HOLDS, lock_waiters
@@ -372,3 +374,16 @@ def test_review_times_come_from_the_server(world, clock):
     clock.set(utcnow() - timedelta(days=400))
     body = answer(world.ada, world.public["questions"][0], 3, "t").get_json()
     assert body["reviewed_at"] == clock.now.isoformat()
+
+
+def test_a_settings_change_needs_a_body_and_steps_that_fit(app, world):
+    response = world.ada.patch("practice/settings")
+    assert response.status_code == 422 and error_code(response) == "invalid"
+    tiny = world.ada.patch("practice/settings", json={"learning_steps": [0.001]})
+    assert tiny.status_code == 422 and "learning_steps" in tiny.get_json()["error"]["details"]
+    longest = [0.0123456] * 10  # ten steps of the most digits allowed still fit
+    assert world.ada.patch("practice/settings", json={"learning_steps": longest}).status_code == 200
+    with app.app_context():
+        with pytest.raises(Invalid) as refused:  # as typed on a page: too long to keep
+            update_settings(world.ada_id, learning_steps=" ".join(["5e-324"] * 10))
+        assert "learning_steps" in refused.value.details
