@@ -109,14 +109,16 @@ def _warn_about_single_process_stores(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from prepdeck.core.urls import IdConverter
+    from prepdeck.core.urls import IdConverter, SlugConverter
 
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["slug"] = SlugConverter
     from prepdeck.accounts.views import bp as accounts_bp
     from prepdeck.admin.views import bp as admin_bp
     from prepdeck.core.health import bp as health_bp
     from prepdeck.decks.views import bp as decks_bp
     from prepdeck.main.views import bp as main_bp
+    from prepdeck.practice.data_views import bp as practice_data_bp
     from prepdeck.practice.plan_views import bp as plan_bp
     from prepdeck.practice.quiz_views import bp as quizzes_bp
     from prepdeck.practice.settings_views import bp as practice_settings_bp
@@ -125,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
 
     core = (main_bp, accounts_bp, admin_bp, decks_bp, health_bp)
     practice = (practice_bp, practice_settings_bp, quizzes_bp, plan_bp, practice_stats_bp)
-    for blueprint in (*core, *practice):
+    for blueprint in (*core, *practice, practice_data_bp):
         app.register_blueprint(blueprint)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth
@@ -142,10 +144,11 @@ def _register_api(app: Flask) -> None:
     from prepdeck.accounts import api as accounts_api
     from prepdeck.core.api import init_api
     from prepdeck.decks import api as decks_api
+    from prepdeck.practice import api as practice_api
     from prepdeck.practice import plan_api, quiz_api, stats_api
 
     decks = (decks_api.blp, decks_api.transfers)
-    practice = (quiz_api.blp, plan_api.blp, stats_api.blp)
+    practice = (practice_api.blp, quiz_api.blp, plan_api.blp, stats_api.blp)
     init_api(app, [accounts_api.blp, *decks, *practice])
 
 

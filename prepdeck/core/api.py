@@ -25,7 +25,7 @@ from prepdeck.core.addresses import client_address
 from prepdeck.core.cursor import decode_cursor, encode_cursor
 from prepdeck.core.errors import Invalid, error_response
 from prepdeck.core.pagination import Slice
-from prepdeck.core.urls import MAX_ID, IdConverter
+from prepdeck.core.urls import MAX_ID, MAX_SLUG, SLUG_PATTERN, IdConverter, SlugConverter
 from prepdeck.extensions import csrf, jwt, limiter
 
 PREFIX = "/api/v1"
@@ -148,6 +148,10 @@ def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> RestApi:
     )
     api.register_converter(
         IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
+    api.register_converter(
+        SlugConverter,
+        lambda _converter: {"type": "string", "pattern": SLUG_PATTERN, "maxLength": MAX_SLUG},
     )
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

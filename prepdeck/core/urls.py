@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -36,3 +36,18 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+MAX_SLUG = 80
+
+
+class SlugConverter(BaseConverter):
+    """`<slug:name>`: a deck's address as deck addresses are made; anything else is 404."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+    def to_python(self, value: str) -> str:
+        if len(value) > MAX_SLUG:
+            raise ValidationError()
+        return value

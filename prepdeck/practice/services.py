@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,6 +101,8 @@ class ReviewResult:
     stability: float
     difficulty: float
     due: datetime
+    # True when an earlier submission with the same key had already applied the answer.
+    replayed: bool = dataclasses.field(default=False, compare=False)
 
 
 def visible_question(person: User, question_id: int) -> Question:
@@ -173,7 +176,7 @@ def _already(person: User, key: str, question_id: int) -> ReviewResult | None:
         return None
     if log.question_id != question_id:
         raise Conflict("This idempotency key was already used for another answer.")
-    return _result(log)
+    return dataclasses.replace(_result(log), replayed=True)
 
 
 def _locked_card(person_id: int, question_id: int) -> Card:

@@ -15,6 +15,7 @@ from prepdeck.practice.scheduler import Schedule
 
 MAX_STEPS = 10
 MAX_STEP_MINUTES = 1_440  # steps are for the same day; longer gaps are FSRS's to choose
+STEPS_COLUMN = PracticeSettings.learning_steps.type.length
 LIMITS = {"new_per_day": 9_999, "max_reviews_per_day": 99_999}
 FIELDS = (
     "new_per_day",
@@ -123,7 +124,10 @@ def _steps(field: str):
             raise _field_error(field, message)
         if not all(math.isfinite(step) and 0 < step <= MAX_STEP_MINUTES for step in steps):
             raise _field_error(field, message)
-        return " ".join(f"{step:g}" for step in steps)
+        text = " ".join(f"{step:g}" for step in steps)
+        if len(text) > STEPS_COLUMN:  # such as ten steps of 1e-300 minutes each
+            raise _field_error(field, message)
+        return text
 
     return check
 
