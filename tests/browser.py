@@ -81,7 +81,15 @@ def axe_violations(page, exclude: tuple[str, ...] = ()) -> list[dict]:
     """What axe-core's WCAG 2 A and AA rules find wrong on the page as it is now."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
+    page.evaluate(SETTLE)
     return page.evaluate(RUN_AXE, [list(exclude), WCAG_AA])
+
+
+# Colours read in the middle of a fade or a transition are neither the old nor the new ones:
+# let every finite animation finish before axe-core reads them.
+SETTLE = """() => Promise.all(document.getAnimations()
+  .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+  .map(a => a.finished.catch(() => null)))"""
 
 
 def describe(violations: list[dict]) -> str:

@@ -4,7 +4,8 @@ errors, only documented statuses, and bodies that match their schemas.
 Fixed seed, authenticated (a fresh token per case, so a case that revokes its token does not
 disarm the ones after it), on a database that holds a public deck, a private deck of someone
 else, questions, an import and an export, a followed deck and answered cards, a quiz and an
-interview plan for the generated ids to hit. The practice operations run again under every check schemathesis has.
+interview plan for the generated ids to hit. The practice operations, and the interview plan,
+run again under every check schemathesis has.
 """
 
 from __future__ import annotations
