@@ -1,6 +1,7 @@
 """`flask seed demo`: the demo candidate follows the Flask deck with six weeks of practice that
 the real scheduler produced, and replaying that history through FSRS-rs gives their cards."""
 
+import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -12,13 +13,14 @@ from prepdeck.accounts.services import find_by_email
 from prepdeck.core.models import utcnow
 from prepdeck.decks.models import Deck, Question
 from prepdeck.extensions import db
-from prepdeck.practice import days, services
+from prepdeck.practice import days, export, services
 from prepdeck.practice.demo import simulate_history
 from prepdeck.practice.models import Card, ReviewLog
 from prepdeck.practice.scheduler import memory_from_history
 from prepdeck.practice.settings import schedule_for
 from prepdeck.seed import DEMO_USERS, FLASK_DECK_SLUG
 from tests.practice.conftest import make_deck, make_user
+from tests.practice.replay import replay
 
 DEMO_EMAIL = DEMO_USERS[1][0]
 
@@ -153,3 +155,18 @@ def test_the_same_seed_and_end_give_the_same_history(app, runner):
                 db.session.execute(sa.delete(model).where(model.person_id == person.id))
             db.session.commit()
         assert runs[0] == runs[1]
+
+
+def test_the_exported_history_replays_to_every_stored_card_of_the_demo_user(app, seeded):
+    """What the person downloads (their history as CSV, their card states as JSON), replayed
+    through FSRS-rs with their parameters, gives back every card's stability and difficulty."""
+    with app.app_context():
+        person = find_by_email(DEMO_EMAIL)
+        csv_text = "".join(export.review_history_csv(person))
+        states = json.loads(json.dumps(export.card_states(person)))
+    memories = replay(csv_text, states)
+    stored = {card["card_id"]: card for card in states["cards"]}
+    assert set(memories) == set(stored) and len(stored) > 20
+    for card_id, card in stored.items():
+        assert memories[card_id].stability == pytest.approx(card["stability"], abs=1e-3)
+        assert memories[card_id].difficulty == pytest.approx(card["difficulty"], abs=1e-3)

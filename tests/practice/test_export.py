@@ -3,21 +3,19 @@ exported as CSV and replayed through FSRS-rs gives back every card's stored memo
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS, FSRSItem, FSRSReview
+from fsrs_rs_python import DEFAULT_PARAMETERS
 
 from prepdeck.extensions import db
-from prepdeck.practice import days, export, services
+from prepdeck.practice import export, services
 from prepdeck.practice.models import Card, ReviewLog
 from tests.practice.conftest import make_deck, make_user, question_ids
+from tests.practice.replay import replay
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -84,28 +82,6 @@ def the_acceptance_history(learner: Learner, question_id: int) -> None:
     ]:
         learner.clock.set(moment)
         learner.answer(question_id, rating)
-
-
-def replay(csv_text: str, states: dict) -> dict[int, object]:
-    """FSRS-rs's memory state of each card from the exported history alone, with elapsed
-    days counted as Anki counts them: day starts crossed in the person's time zone."""
-    reviews = defaultdict(list)
-    for row in csv.DictReader(io.StringIO(csv_text)):
-        moment = datetime.fromtimestamp(int(row["review_time"]) / 1000, tz=UTC)
-        reviews[int(row["card_id"])].append((moment, int(row["review_rating"])))
-    model = FSRS(states["fsrs_parameters"] or list(DEFAULT_PARAMETERS))
-    memories = {}
-    for card_id, history in reviews.items():
-        history.sort()
-        items, previous = [], None
-        for moment, rating in history:
-            elapsed = 0 if previous is None else days.elapsed_days(
-                previous, moment, states["time_zone"], states["day_start_hour"]
-            )  # fmt: skip
-            items.append(FSRSReview(rating, elapsed))
-            previous = moment
-        memories[card_id] = model.memory_state(FSRSItem(items), None)
-    return memories
 
 
 def test_the_exported_history_replays_to_every_stored_card(learner):
