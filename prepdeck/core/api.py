@@ -66,6 +66,12 @@ def text(*, pattern: str = NO_NUL, error: str = "Not in the expected form.", **k
     return ma.fields.String(validate=[*validators, FullMatch(pattern, error)], **kwargs)
 
 
+def flag(**kwargs) -> ma.fields.Boolean:
+    """A boolean spelled as the spec's `type: boolean` is: true or false (in a form or a query
+    too), not marshmallow's many spellings (1, on, yes...) that the spec does not state."""
+    return ma.fields.Boolean(truthy={True, "true"}, falsy={False, "false"}, **kwargs)
+
+
 def _stated_pattern(converter, field, ret, **kwargs) -> dict:
     """The spec's `pattern` of a string field: its FullMatch, else no NUL (what every request
     is held to). Enumerations need none."""
@@ -223,6 +229,7 @@ def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> RestApi:
         csrf.exempt(blueprint)  # bearer tokens only: no cookie that a form could ride on
         api_limit(blueprint)
         api.register_blueprint(blueprint)
+    _state_schema_rules(api)
     app.register_blueprint(docs_bp)
     CORS(
         app,
@@ -235,6 +242,16 @@ def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> RestApi:
     app.before_request(_refuse_unknown_body_types)
     app.after_request(_conditional_get)
     return api
+
+
+def _state_schema_rules(api: RestApi) -> None:
+    """Rules between fields that a schema enforces (in a validator or its service) are stated
+    in its spec too: a schema class's SPEC_RULES (e.g. `{"anyOf": [...]}`) join its component."""
+    components = api.spec.components.schemas
+    for key, name in api.ma_plugin.converter.refs.items():
+        rules = getattr(key[0], "SPEC_RULES", None)
+        if rules and name in components:
+            components[name].update(rules)
 
 
 def _in_api() -> bool:

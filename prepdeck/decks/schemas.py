@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from prepdeck.core.api import NOT_BLANK, PageArgs, cursor_field, page_schema, text
+from prepdeck.core.api import NOT_BLANK, PageArgs, cursor_field, flag, page_schema, text
 from prepdeck.core.urls import MAX_ID
 from prepdeck.decks.models import EXPORT_STATES, IMPORT_STATES, LEVELS, VISIBILITIES
 from prepdeck.decks.questions import MAX_ANSWER, MAX_PROMPT, MAX_TAGS
@@ -108,6 +108,13 @@ class SearchHit(ma.Schema):
 
 
 class ImportUpload(ma.Schema):
+    # reimport.check_options: prune only when updating a deck of yours.
+    SPEC_RULES = {
+        "anyOf": [
+            {"properties": {"prune": {"enum": [False]}}},
+            {"required": ["deck_id"], "properties": {"mode": {"enum": ["update"]}}},
+        ]
+    }
     file = Upload(
         required=True,
         metadata={"description": "A text document (Markdown or plain text, UTF-8 or UTF-16), "
@@ -125,7 +132,7 @@ class ImportUpload(ma.Schema):
             "`append` adds every question after the deck's own"
         )},
     )  # fmt: skip
-    prune = F.Boolean(
+    prune = flag(
         load_default=False,
         metadata={"description": "With `deck_id` and `update`: also remove the deck's questions "
                   "that are gone from the document (otherwise they are kept)"},
