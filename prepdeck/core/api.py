@@ -7,6 +7,7 @@ Feature packages keep their resources in their own `api.py` and register them he
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -18,12 +19,13 @@ from flask_cors import CORS
 from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.utils import resolve_schema_instance
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from prepdeck.core.addresses import client_address
-from prepdeck.core.cursor import decode_cursor, encode_cursor
-from prepdeck.core.errors import Invalid, error_response
+from prepdeck.core.cursor import cursor_pattern, decode_cursor, encode_cursor
+from prepdeck.core.errors import error_response
 from prepdeck.core.pagination import Slice
 from prepdeck.core.urls import MAX_ID, MAX_SLUG, SLUG_PATTERN, IdConverter, SlugConverter
 from prepdeck.extensions import csrf, jwt, limiter
@@ -33,6 +35,52 @@ ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
 BODY_TYPES = ("application/json", "multipart/form-data")
 BEARER = [{"bearerAuth": []}]
 BEARER_OR_NONE = [{}, {"bearerAuth": []}]  # public things are readable without a token
+
+
+# Text as the server takes it. Every string is refused with U+0000 (core/security.py), so the
+# spec says so on every string field that states no pattern of its own (`_stated_pattern`).
+NO_NUL = r"^[^\x00]*$"
+# What Python's str.strip() removes, spelled out: `\s` differs between Python, ECMA and Rust.
+SPACES = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{SPACES}][^\x00]*$"  # something besides spaces, and no NUL
+
+
+class FullMatch(ma.validate.Validator):
+    """A regular expression the whole value must match, stated as the field's `pattern` in the
+    spec. (marshmallow's Regexp uses re.match, whose `$` also passes a final newline.)"""
+
+    def __init__(self, pattern: str, error: str = "Not in the expected form.") -> None:
+        self.pattern, self.error = pattern, error
+        self._regex = re.compile(pattern.removeprefix("^").removesuffix("$"))
+
+    def __call__(self, value: str) -> str:
+        if self._regex.fullmatch(value) is None:
+            raise ma.ValidationError(self.error)
+        return value
+
+
+def text(*, pattern: str = NO_NUL, error: str = "Not in the expected form.", **kwargs):
+    """A string field whose spec `pattern` is the rule the server checks."""
+    validators = kwargs.pop("validate", [])
+    validators = validators if isinstance(validators, list) else [validators]
+    return ma.fields.String(validate=[*validators, FullMatch(pattern, error)], **kwargs)
+
+
+def flag(**kwargs) -> ma.fields.Boolean:
+    """A boolean spelled as the spec's `type: boolean` is: true or false (in a form or a query
+    too), not marshmallow's many spellings (1, on, yes...) that the spec does not state."""
+    return ma.fields.Boolean(truthy={True, "true"}, falsy={False, "false"}, **kwargs)
+
+
+def _stated_pattern(converter, field, ret, **kwargs) -> dict:
+    """The spec's `pattern` of a string field: its FullMatch, else no NUL (what every request
+    is held to). Enumerations need none."""
+    if not isinstance(field, ma.fields.String) or "enum" in ret:
+        return {}
+    for validator in field.validators:
+        if isinstance(validator, FullMatch):
+            return {"pattern": validator.pattern}
+    return {} if "pattern" in ret else {"pattern": NO_NUL}
 
 
 class ErrorDetail(ma.Schema):
@@ -57,9 +105,19 @@ class RestApi(Api):
         """Nothing: core/errors.py renders every error of the app, the API's included."""
 
 
+def cursor_field(size: int = 1) -> ma.fields.String:
+    """The `cursor` argument of a list whose sort key has `size` integers: the spec states its
+    exact shape, so every cursor it allows is one the server takes."""
+    return text(
+        pattern=cursor_pattern(size),
+        error=f"Expected {size} whole number(s) separated by dots: a page's next_cursor.",
+        metadata={"description": "The next_cursor of the page before (absent: the first page)"},
+    )
+
+
 class PageArgs(ma.Schema):
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
-    cursor = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    cursor = cursor_field(1)
 
 
 def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
@@ -77,10 +135,7 @@ def page_after(args: dict, size: int = 1) -> list[int] | None:
     """The key a page starts after, from the `cursor` argument (None: from the start)."""
     if args.get("cursor") is None:
         return None
-    values = decode_cursor(args["cursor"], size)
-    if not all(isinstance(v, int) and 0 <= v <= MAX_ID for v in values):
-        raise Invalid("This cursor is not one this API gave out.", details={"cursor": []})
-    return values
+    return decode_cursor(args["cursor"], size, MAX_ID)
 
 
 def page_of(found: Slice, key: Callable[[Any], list[int]]) -> dict:
@@ -103,6 +158,17 @@ def documented(blp: ApiBlueprint, *, read: bool = False):
 
 
 class ArgumentsParser(FlaskParser):
+    # An upload's fields are one schema with its file (load_files): unknown ones are refused,
+    # as in a JSON body, so the spec's additionalProperties false is true of both.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": ma.RAISE}
+
+    def load_json(self, req, schema):
+        """A JSON body the spec requires (flask-smorest's default) must be sent: no body is
+        not an empty object. `@blp.arguments(..., required=False)` lets it be left out."""
+        if not req.get_data(cache=True) and not getattr(schema, "body_optional", False):
+            raise ma.ValidationError("Send a JSON object as the request body.", "json")
+        return super().load_json(req, schema)
+
     def load_files(self, req, schema):
         """An upload with its form fields: one multipart body, so one schema for both."""
         return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
@@ -110,6 +176,12 @@ class ArgumentsParser(FlaskParser):
 
 class ApiBlueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = ArgumentsParser()
+
+    def arguments(self, schema, *, location="json", required=True, **kwargs):
+        if location == "json" and not required:
+            schema = resolve_schema_instance(schema)
+            schema.body_optional = True
+        return super().arguments(schema, location=location, required=required, **kwargs)
 
 
 def optional_caller():
@@ -146,6 +218,7 @@ def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> RestApi:
             "servers": [{"url": "/"}],
         },
     )
+    api.ma_plugin.converter.add_attribute_function(_stated_pattern)
     api.register_converter(
         IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     )
@@ -160,6 +233,7 @@ def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> RestApi:
         csrf.exempt(blueprint)  # bearer tokens only: no cookie that a form could ride on
         api_limit(blueprint)
         api.register_blueprint(blueprint)
+    _state_schema_rules(api)
     app.register_blueprint(docs_bp)
     CORS(
         app,
@@ -172,6 +246,16 @@ def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> RestApi:
     app.before_request(_refuse_unknown_body_types)
     app.after_request(_conditional_get)
     return api
+
+
+def _state_schema_rules(api: RestApi) -> None:
+    """Rules between fields that a schema enforces (in a validator or its service) are stated
+    in its spec too: a schema class's SPEC_RULES (e.g. `{"anyOf": [...]}`) join its component."""
+    components = api.spec.components.schemas
+    for key, name in api.ma_plugin.converter.refs.items():
+        rules = getattr(key[0], "SPEC_RULES", None)
+        if rules and name in components:
+            components[name].update(rules)
 
 
 def _in_api() -> bool:

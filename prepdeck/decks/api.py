@@ -178,7 +178,9 @@ class SearchResource(MethodView):
     @blp.response(200, s.SearchPage)
     @documented(blp, read=True)
     def get(self, args: dict):
-        """Search the questions of every deck you can read, best matches first"""
+        """Search the questions of every deck you can read, best matches first
+
+        Words are letters and digits; a query with none (only signs) matches nothing."""
         after = page_after(args)
         hits, following = search.search_after(
             optional_caller(), args["q"], after[0] if after else 0, args["limit"]
@@ -197,6 +199,7 @@ class ImportsResource(MethodView):
     @jwt_required()
     @transfers.doc(security=BEARER)
     @transfers.arguments(s.ImportUpload, location="files")
+    @transfers.doc(requestBody=s.IMPORT_ENCODING)
     @transfers.response(202, s.ImportJob)
     @documented(transfers)
     def post(self, form: dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from prepdeck.core.api import PageArgs, page_schema
+from prepdeck.core.api import NOT_BLANK, PageArgs, cursor_field, flag, page_schema, text
 from prepdeck.core.urls import MAX_ID
 from prepdeck.decks.models import EXPORT_STATES, IMPORT_STATES, LEVELS, VISIBILITIES
 from prepdeck.decks.questions import MAX_ANSWER, MAX_PROMPT, MAX_TAGS
@@ -14,8 +14,16 @@ from prepdeck.decks.transfer import FORMATS
 
 F, V = ma.fields, ma.validate
 ID = V.Range(min=1, max=MAX_ID)
-LEVEL = F.String(allow_none=True, validate=V.OneOf(LEVELS), metadata={"enum": list(LEVELS)})
-TAGS = F.List(F.String(validate=V.Length(min=1, max=50)), validate=V.Length(max=MAX_TAGS))
+LEVEL = F.String(
+    allow_none=True, validate=V.OneOf(LEVELS), metadata={"enum": [*LEVELS, None]}
+)  # null: no level
+TAG = text(
+    pattern=r"^#*[A-Za-z0-9][A-Za-z0-9+#.-]*$", validate=V.Length(min=1, max=50),
+    error="A tag is a short word of letters, digits, + # . or -.",
+    metadata={"description": "Kept in lower case, without leading #"},
+)  # fmt: skip
+TAGS = F.List(TAG, validate=V.Length(max=MAX_TAGS))
+BLANK = "Write something besides spaces."
 
 
 class Deck(ma.Schema):
@@ -32,14 +40,17 @@ class Deck(ma.Schema):
 
 
 class DeckUpdate(ma.Schema):
-    title = F.String(validate=V.Length(min=1, max=200))
+    title = text(pattern=NOT_BLANK, error=BLANK, validate=V.Length(min=1, max=200))
     description = F.String(validate=V.Length(max=20_000))
     visibility = F.String(validate=V.OneOf(VISIBILITIES))
-    slug = F.String(validate=[V.Length(min=1, max=80), V.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$")])
+    slug = text(
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", validate=V.Length(min=1, max=80),
+        error="Use lower-case letters, digits and single hyphens for the address.",
+    )  # fmt: skip
 
 
 class DeckCreate(DeckUpdate):
-    title = F.String(required=True, validate=V.Length(min=1, max=200))
+    title = text(required=True, pattern=NOT_BLANK, error=BLANK, validate=V.Length(min=1, max=200))
 
 
 class DeckListArgs(PageArgs):
@@ -60,14 +71,16 @@ class Question(ma.Schema):
 
 
 class QuestionUpdate(ma.Schema):
-    prompt = F.String(validate=V.Length(min=1, max=MAX_PROMPT))
+    prompt = text(pattern=NOT_BLANK, error=BLANK, validate=V.Length(min=1, max=MAX_PROMPT))
     answer = F.String(validate=V.Length(max=MAX_ANSWER))
     level = LEVEL
     tags = TAGS
 
 
 class QuestionCreate(QuestionUpdate):
-    prompt = F.String(required=True, validate=V.Length(min=1, max=MAX_PROMPT))
+    prompt = text(
+        required=True, pattern=NOT_BLANK, error=BLANK, validate=V.Length(min=1, max=MAX_PROMPT)
+    )
 
 
 class QuestionMove(ma.Schema):
@@ -75,6 +88,7 @@ class QuestionMove(ma.Schema):
 
 
 class QuestionListArgs(PageArgs):
+    cursor = cursor_field(2)  # position, id
     level = F.String(validate=V.OneOf([*LEVELS, "none"]))
     tag = F.String(validate=V.Length(min=1, max=50))
     q = F.String(validate=V.Length(min=1, max=200), metadata={"description": "Search words"})
@@ -94,7 +108,18 @@ class SearchHit(ma.Schema):
 
 
 class ImportUpload(ma.Schema):
-    file = Upload(required=True, metadata={"description": "Markdown or text, up to 5 MB"})
+    # reimport.check_options: prune only when updating a deck of yours.
+    SPEC_RULES = {
+        "anyOf": [
+            {"properties": {"prune": {"enum": [False]}}},
+            {"required": ["deck_id"], "properties": {"mode": {"enum": ["update"]}}},
+        ]
+    }
+    file = Upload(
+        required=True,
+        metadata={"description": "A text document (Markdown or plain text, UTF-8 or UTF-16), "
+                  "up to 5 MB; other files are refused with 422"},
+    )  # fmt: skip
     title = F.String(validate=V.Length(max=200), metadata={"description": "For a new deck"})
     deck_id = F.Integer(
         validate=ID, metadata={"description": "Import into this deck of yours instead"}
@@ -107,11 +132,18 @@ class ImportUpload(ma.Schema):
             "`append` adds every question after the deck's own"
         )},
     )  # fmt: skip
-    prune = F.Boolean(
+    prune = flag(
         load_default=False,
         metadata={"description": "With `deck_id` and `update`: also remove the deck's questions "
                   "that are gone from the document (otherwise they are kept)"},
     )  # fmt: skip
+
+
+IMPORT_ENCODING = {
+    "content": {
+        "multipart/form-data": {"encoding": {"file": {"contentType": "text/markdown, text/plain"}}}
+    }
+}
 
 
 class ImportResult(ma.Schema):

@@ -77,7 +77,9 @@ def search_slice(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit]
 
 def search_after(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit], int | None]:
     """A page of hits from `offset` and the offset of the next page (None when no more;
-    ranked results stop at COUNT_CAP)."""
+    ranked results stop at COUNT_CAP). A query without a word (only signs) matches nothing."""
+    if not _WORD.search(query):
+        return [], None
     offset = min(max(0, offset), COUNT_CAP)
     hits, total = search_slice(viewer, query, offset, limit)
     end = offset + len(hits)
@@ -85,7 +87,10 @@ def search_after(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit]
 
 
 def matching(query: str) -> sa.ColumnElement[bool]:
-    """A condition on Question: it matches the search words (for filtering one deck)."""
+    """A condition on Question: it matches the search words (for filtering one deck); none
+    when the query holds no word."""
+    if not _WORD.search(query):
+        return sa.false()
     words = _words(query)
     if db.engine.dialect.name == "postgresql":
         tsquery = sa.func.websearch_to_tsquery("english", query.strip())
