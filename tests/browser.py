@@ -116,3 +116,9 @@ def tab_to(page, target, limit: int = 60) -> int:
         if target.evaluate("element => element === document.activeElement"):
             return presses
     raise AssertionError(f"{target} is not reached with Tab ({limit} presses)")
+
+
+def ready_for_keys(page) -> None:
+    """A page's keyboard shortcuts work once its script has run, when the new document is
+    loaded: what the keys act on can be in the page a moment before."""
+    page.wait_for_load_state("domcontentloaded")

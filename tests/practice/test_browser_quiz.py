@@ -18,7 +18,7 @@ from prepdeck.decks import questions, services
 from prepdeck.decks.models import Question
 from prepdeck.extensions import db
 from prepdeck.practice.models import Card, ReviewLog
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, ready_for_keys, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -74,6 +74,7 @@ def test_a_quiz_resumes_after_a_reload_and_its_grades_reach_the_schedule(
     page.get_by_label("Your answer").fill("My second answer")
     page.get_by_role("button", name="Show the reference answer").click()
     expect(page.get_by_role("button", name="3 · Good")).to_be_focused()
+    ready_for_keys(page)
     page.keyboard.press("4")  # Easy, from the keyboard
 
     # The summary, kept in the history.
@@ -133,6 +134,7 @@ def test_out_of_time_an_answer_is_kept_late_and_the_countdown_sends_it(
     page.get_by_role("button", name="Show the reference answer").click()
     expect(page.get_by_test_id("late")).to_contain_text("marked late")
     assert_accessible(page)
+    ready_for_keys(page)
     page.keyboard.press("2")
 
     # Three seconds left on the next one: quiz.js sends what was typed when they run out.

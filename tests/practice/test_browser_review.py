@@ -11,19 +11,13 @@ from playwright.sync_api import expect
 from prepdeck.decks import questions, services
 from prepdeck.extensions import db
 from prepdeck.practice.models import Card, ReviewLog
-from tests.browser import assert_accessible, sign_in, tab_to
+from tests.browser import assert_accessible, ready_for_keys, sign_in, tab_to
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
 ANSWER = "Use `g` for the request:\n\n```python\nfrom flask import g\ng.user = load_user()\n```"
 RATINGS = (3, 1, 4, 2, 3)  # Good, Again, Easy, Hard, then Good (undone)
-
-
-def ready_for_keys(page) -> None:
-    """The keys work once review.js has run, when the new page's document is loaded (the
-    card can be in the page a moment before)."""
-    page.wait_for_load_state("domcontentloaded")
 
 
 def test_five_cards_with_the_keyboard_and_one_undone(live_server, visitors, clock):
