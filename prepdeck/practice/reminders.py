@@ -3,7 +3,6 @@ their own clock, saying what is waiting in their queue."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -11,16 +10,14 @@ from flask import render_template
 
 from prepdeck.accounts.models import User
 from prepdeck.core import mail
+from prepdeck.core.errors import NotFound
 from prepdeck.core.urls import external_url
 from prepdeck.extensions import db
-from prepdeck.practice import days
+from prepdeck.practice import days, plans
 from prepdeck.practice.models import PracticeSettings
 from prepdeck.practice.queue import build_queue
 
 SUBJECT = "Your Prepdeck practice for today"
-# Each returns one more line for a person's reminder (or None): where features such as an
-# interview plan add their daily target without this module knowing them.
-extra_lines: list[Callable[[User, datetime], str | None]] = []
 
 
 def reminder_time(settings: PracticeSettings, now: datetime) -> datetime:
@@ -80,7 +77,7 @@ def reminder_text(person: User, now: datetime) -> str:
     queue = build_queue(person, now, limit=1_000_000)
     reviews = sum(1 for item in queue if item.kind != "new")
     new = sum(1 for item in queue if item.kind == "new")
-    lines = [line for extra in extra_lines if (line := extra(person, now))]
+    lines = [line for line in (plan_line(person, now),) if line]
     return render_template(
         "emails/practice_reminder.txt",
         person=person,
@@ -90,3 +87,20 @@ def reminder_text(person: User, now: datetime) -> str:
         home_url=external_url("main.home"),
         settings_url=external_url("practice_settings.settings"),
     )
+
+
+def plan_line(person: User, now: datetime) -> str | None:
+    """The interview plan's target for the day, while the plan is active."""
+    try:
+        status = plans.plan_status(person, now)
+    except NotFound:
+        return None
+    if not status.active:
+        return None
+    line = (
+        f"Your interview is on {status.interview_date:%A %-d %B %Y}: today's target is "
+        f"{status.daily_target} ({status.reviews_due} to review, {status.new_left_today} new)"
+    )
+    if status.expected_recall is not None:
+        line += f"; expected recall on the day {status.expected_recall:.0%}"
+    return line + "."

@@ -4,14 +4,15 @@ those who asked, through the outbox like every other e-mail."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from prepdeck.core.models import OutboxMessage
+from prepdeck.decks.models import Question
 from prepdeck.extensions import db
-from prepdeck.practice import reminders, services
+from prepdeck.practice import plans, reminders, services
 from prepdeck.practice.models import Card, PracticeSettings
 from prepdeck.practice.settings import update_settings
 from tests.practice.conftest import make_deck, make_user, question_ids
@@ -118,12 +119,21 @@ def test_only_those_who_asked_and_can_receive_mail_are_reminded(clock):
 
 
 @pytest.mark.usefixtures("ctx")
-def test_the_hook_adds_lines_such_as_a_plans_target(clock, monkeypatch):
-    person_with_a_deck("plan@example.com", hour=9)
-    monkeypatch.setattr(reminders, "extra_lines", [lambda person, now: "Plan: 12 cards today."])
+def test_an_active_interview_plan_adds_its_daily_target(clock):
+    person, questions = person_with_a_deck("plan@example.com", hour=9)
+    clock.set(utc(2025, 1, 7, 8, 0))
+    deck_id = db.session.get(Question, questions[0]).deck_id
+    plans.set_plan(person, date(2025, 1, 24), [deck_id])
     clock.set(utc(2025, 1, 7, 9, 0))
+    status = plans.plan_status(person, clock())
+    assert (status.reviews_due, status.new_left_today) == (0, 1)  # 3 questions by the 17th
     reminders.send_due_reminders(clock())
-    assert "Plan: 12 cards today." in outbox("plan@example.com")[0].body_text
+    body = outbox("plan@example.com")[0].body_text
+    assert "Your interview is on Friday 24 January 2025: today's target is 1" in body
+    assert "(0 to review, 1 new); expected recall on the day 0%." in body
+    clock.set(utc(2025, 1, 25, 9, 0))  # the plan is over: no line
+    reminders.send_due_reminders(clock())
+    assert "interview" not in outbox("plan@example.com")[-1].body_text
 
 
 @pytest.mark.usefixtures("ctx")
