@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_jwt_extended import get_current_user, jwt_required
 
 from prepdeck.core.api import BEARER, ApiBlueprint, documented, page_after, page_of
-from prepdeck.core.errors import Invalid, NotFound
+from prepdeck.core.errors import Invalid
 from prepdeck.practice import cards, downloads, listing, services
 from prepdeck.practice import schemas as s
 from prepdeck.practice.queue import QueueFilter
@@ -98,8 +98,8 @@ class ReviewsResource(MethodView):
     def post(self, body: dict):
         """Answer a card: the card as the answer left it
 
-        The review time is the server's clock when the answer arrives; the body has no time
-        field, and one sent is refused like any unknown field (422). The same
+        The review time is the server's clock when the answer arrives: a `reviewed_at` sent by
+        the client is ignored (other unknown fields are refused, 422). The same
         `idempotency_key` again (a retried request, a second tab, even at the same moment) is
         applied once: 201 the first time, then 200 with the same body. A key already used
         for another question is a 409; a question you may not see is a 404; a card not yet
@@ -177,9 +177,6 @@ class CardStatesResource(MethodView):
 
 
 def _after(args: dict) -> int | None:
-    """The id a page starts after. A cursor this API did not give out names no page: 404."""
-    try:
-        after = page_after(args)
-    except Invalid:
-        raise NotFound("There is no such page: this cursor is not one this API gave out.") from None
+    """The id a page starts after (None: the first page)."""
+    after = page_after(args)
     return after[0] if after else None

@@ -7,8 +7,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import get_current_user, jwt_required
 
-from prepdeck.core.api import BEARER, ApiBlueprint, documented
-from prepdeck.core.urls import MAX_ID
+from prepdeck.core.api import BEARER, ApiBlueprint, documented, page_after, page_of
 from prepdeck.practice import quiz_schemas as s
 from prepdeck.practice import quizzes
 
@@ -27,10 +26,9 @@ class QuizzesResource(MethodView):
     @documented(blp, read=True)
     def get(self, args: dict):
         """Your quizzes, oldest first"""
-        after = min(int(args["cursor"]), MAX_ID) if "cursor" in args else None
-        found = quizzes.quiz_slice(get_current_user(), after, args["limit"])
-        following = str(found.items[-1].id) if found.more else None
-        return {"items": found.items, "next_cursor": following}
+        after = page_after(args)
+        found = quizzes.quiz_slice(get_current_user(), after[0] if after else None, args["limit"])
+        return page_of(found, lambda quiz: [quiz.id])
 
     @jwt_required()
     @blp.doc(security=BEARER)

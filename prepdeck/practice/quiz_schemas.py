@@ -3,8 +3,6 @@ what comes out (the reference answer only once the question is revealed)."""
 
 from __future__ import annotations
 
-import re
-
 import marshmallow as ma
 
 from prepdeck.core.api import PageArgs, page_schema
@@ -137,20 +135,7 @@ class Quiz(ma.Schema):
         return {**{name: getattr(quiz, name) for name in fields}, "current": current}
 
 
-CURSOR = r"^[0-9]{1,10}$"  # the id of the last quiz of the page before
-
-
-def _cursor(value: str) -> None:
-    # fullmatch: a `$` also passes a final newline in Python, and the spec allows none.
-    if re.fullmatch(CURSOR[1:-1], value) is None:
-        raise ma.ValidationError("Pass back a page's next_cursor (a whole number).")
-
-
-class QuizListArgs(PageArgs):
-    cursor = F.String(
-        validate=_cursor,
-        metadata={"pattern": CURSOR, "description": "The next_cursor of the page before"},
-    )
+QuizListArgs = PageArgs
 
 
 QuizPage = page_schema(Quiz, "QuizPage")

@@ -117,6 +117,11 @@ class ReviewCreate(ma.Schema):
             "key again is answered with the first submission's result and applied once",
         },
     )
+    reviewed_at = F.Raw(
+        load_only=True,
+        allow_none=True,
+        metadata={"description": "Ignored, whatever it holds: the server's clock is the time"},
+    )
 
 
 class ReviewResult(ma.Schema):

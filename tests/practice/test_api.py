@@ -193,7 +193,7 @@ def test_bad_answers_are_refused_and_change_nothing(app, world):
         ({"duration_ms": -1}, "duration_ms"),
         ({"idempotency_key": ""}, "idempotency_key"),
         ({"idempotency_key": "has space"}, "idempotency_key"),
-        ({"reviewed_at": "2020-01-01T00:00:00Z"}, "reviewed_at"),  # the server's clock only
+        ({"answered_at": "2020-01-01T00:00:00Z"}, "answered_at"),  # unknown fields
     ]
     for extra, field in cases:
         response = answer(ada, question, **{"key": "bad", **extra})
@@ -204,6 +204,15 @@ def test_bad_answers_are_refused_and_change_nothing(app, world):
         response = answer(ada, hidden, key=f"hidden-{hidden}")
         assert response.status_code == 404 and error_code(response) == "not_found"
     assert review_rows(app, world.ada_id) == 0
+
+
+def test_a_review_time_sent_by_the_client_is_ignored(world, clock):
+    ada, question = world.ada, world.public["questions"][0]
+    for key, sent in [("past", "2020-01-01T00:00:00Z"), ("junk", [1, 2]), ("null", None)]:
+        response = answer(ada, question, key=key, reviewed_at=sent)
+        assert response.status_code == 201, response.get_json()
+        assert response.get_json()["reviewed_at"] == clock.now.isoformat()
+        clock.move(minutes=15)
 
 
 def test_the_card_says_its_state_and_its_retrievability_now(world, clock):
@@ -260,7 +269,7 @@ def test_the_review_log_is_paged_oldest_first(world, clock):
     assert page["items"][0]["state_before"] == "new"
     last = ada.get(f"reviews?limit=2&cursor={page['next_cursor']}").get_json()
     assert [e["question_id"] for e in last["items"]] == [ids[2]] and last["next_cursor"] is None
-    assert ada.get("reviews?cursor=not-ours").status_code == 404  # names no page
+    assert ada.get("reviews?cursor=not-ours").status_code == 422  # not a cursor's shape
 
 
 def test_settings_are_read_and_changed_all_or_nothing(world):
