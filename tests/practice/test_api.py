@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from datetime import timedelta
 
 import pytest
@@ -23,8 +22,7 @@ from prepdeck.practice.models import ReviewLog
 from prepdeck.practice.settings import update_settings
 from tests.api_client import ApiClient, error_code
 from tests.conftest import login, make_person
-from tests.practice.test_concurrent_reviews import HOLDS, lock_waiters
-from tests.services import wait_for
+from tests.practice.races import HOLDS, race
 
 OPERATIONS = [
     ("GET", "follows"),
@@ -351,24 +349,13 @@ def test_two_identical_posts_at_once_leave_one_review_log_row(pg_app, case):
     api = ApiClient(pg_app.test_client()).sign_in(person.email)
     if case == "card seen before":
         assert answer(api, question_id, 3, "earlier").status_code == 201
-    statuses: list = []
 
     def post():
         response = answer(ApiClient(pg_app.test_client(), api.token), question_id, 3, "same")
-        statuses.append((response.status_code, response.get_json()))
+        return response.status_code, response.get_json()
 
-    holder = sa.create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
-    with holder.connect() as conn:
-        tx = conn.begin()
-        conn.execute(sa.text(HOLDS[case]), {"person": person.id, "question": question_id})
-        threads = [threading.Thread(target=post) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        wait_for(lambda: lock_waiters(holder) >= 2, what="both posts to wait on the card")
-        tx.rollback() if case == "new card" else tx.commit()
-    for thread in threads:
-        thread.join(timeout=15)
-    holder.dispose()
+    params = {"person": person.id, "question": question_id}
+    statuses = race(pg_app, HOLDS[case], params, [post, post])
 
     assert sorted(status for status, _ in statuses) == [200, 201], statuses
     assert statuses[0][1] == statuses[1][1]

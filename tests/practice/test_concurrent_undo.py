@@ -1,8 +1,6 @@
 """Two undos at the same moment (a double press, two tabs) on PostgreSQL, where two requests
 really run side by side: one answer is taken back, not two."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -12,43 +10,20 @@ from prepdeck.extensions import db
 from prepdeck.practice import services, undo
 from prepdeck.practice.models import Card, ReviewLog
 from tests.practice.conftest import make_deck, make_user, question_ids
-from tests.practice.test_concurrent_reviews import lock_waiters
-from tests.services import wait_for
+from tests.practice.races import HOLD_CARD, race
 
 pytestmark = pytest.mark.postgres
-
-HOLD_CARD = (
-    "SELECT 1 FROM practice_cards WHERE person_id = :person AND question_id = :question FOR UPDATE"
-)
 
 
 def undo_twice_at_once(app, person_id: int, question_id: int) -> list:
     """Both undos start while another transaction holds the card of the last answer, so both
     have chosen that answer before either may change anything; then the hold is released."""
-    results: list = []
 
     def press_undo():
-        with app.app_context():
-            try:
-                results.append(undo.undo_last(db.session.get(User, person_id)))
-            except Exception as error:  # Conflict expected for one; checked below
-                results.append(error)
-            finally:
-                db.session.remove()
+        return undo.undo_last(db.session.get(User, person_id))
 
-    holder = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
-    with holder.connect() as conn:
-        tx = conn.begin()
-        conn.execute(sa.text(HOLD_CARD), {"person": person_id, "question": question_id})
-        threads = [threading.Thread(target=press_undo) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        wait_for(lambda: lock_waiters(holder) >= 2, what="both undos to wait on the card")
-        tx.commit()
-    for thread in threads:
-        thread.join(timeout=15)
-    holder.dispose()
-    return results
+    params = {"person": person_id, "question": question_id}
+    return race(app, HOLD_CARD, params, [press_undo, press_undo])
 
 
 def test_two_undos_at_once_take_back_one_answer(pg_app):

@@ -4,7 +4,6 @@ the schedule, the pages and the API, and nobody else's quizzes."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -21,8 +20,7 @@ from prepdeck.practice.quiz_models import Quiz, QuizItem
 from tests.api_client import API, ApiClient, error_code
 from tests.conftest import login, make_person, post_form
 from tests.practice.conftest import make_user
-from tests.practice.test_concurrent_reviews import lock_waiters
-from tests.services import wait_for
+from tests.practice.races import race
 
 ROWS = [
     ("What is g?", "Request-scoped storage.", "basic", ["context"]),
@@ -360,31 +358,16 @@ def test_two_grades_sent_at_once_count_once(pg_app):
         quiz = start(ada, [quiz_deck(ada).id], count=2)
         ada_id, quiz_id, item = ada.id, quiz.id, quiz.items[0].id
         db.session.remove()
-    results: list = []
 
-    def grade(rating: int) -> None:
-        with pg_app.app_context():
-            try:
-                person = db.session.get(User, ada_id)
-                quiz = quizzes.grade_item(person, quiz_id, item, rating)
-                results.append(quiz.items[0].rating)
-            except Exception as error:  # reported by the assertion below
-                results.append(error)
-            finally:
-                db.session.remove()
+    def grade(rating: int):
+        def action():
+            person = db.session.get(User, ada_id)
+            return quizzes.grade_item(person, quiz_id, item, rating).items[0].rating
 
-    holder = sa.create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
-    with holder.connect() as conn:
-        tx = conn.begin()
-        conn.execute(sa.text("SELECT 1 FROM quizzes WHERE id = :id FOR UPDATE"), {"id": quiz_id})
-        threads = [threading.Thread(target=grade, args=(rating,)) for rating in (3, 1)]
-        for thread in threads:
-            thread.start()
-        wait_for(lambda: lock_waiters(holder) >= 2, what="both grades to wait on the quiz")
-        tx.commit()
-    for thread in threads:
-        thread.join(timeout=15)
-    holder.dispose()
+        return action
+
+    hold = "SELECT 1 FROM quizzes WHERE id = :id FOR UPDATE"
+    results = race(pg_app, hold, {"id": quiz_id}, [grade(3), grade(1)])
 
     with pg_app.app_context():
         [log] = logs(ada_id)

@@ -3,7 +3,6 @@ those who asked, through the outbox like every other e-mail."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,8 +15,7 @@ from prepdeck.practice import plans, reminders, services
 from prepdeck.practice.models import Card, PracticeSettings
 from prepdeck.practice.settings import update_settings
 from tests.practice.conftest import make_deck, make_user, question_ids
-from tests.practice.test_concurrent_reviews import lock_waiters
-from tests.services import wait_for
+from tests.practice.races import race
 
 
 def settings(zone: str, hour: int, start: int = 4, **fields) -> PracticeSettings:
@@ -155,32 +153,12 @@ def test_two_runs_at_the_same_moment_send_one_reminder(pg_app, clock):
         person_id = person.id
         db.session.remove()
     clock.set(utc(2025, 1, 7, 9, 0))
-    sent: list = []
+    hold = "SELECT 1 FROM practice_settings WHERE person_id = :p FOR UPDATE"
 
     def run():
-        with pg_app.app_context():
-            try:
-                sent.append(reminders.send_due_reminders(clock()))
-            except Exception as error:  # reported by the assertion below
-                sent.append(error)
-            finally:
-                db.session.remove()
+        return reminders.send_due_reminders(clock())
 
-    holder = sa.create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool)
-    with holder.connect() as conn:
-        tx = conn.begin()
-        conn.execute(
-            sa.text("SELECT 1 FROM practice_settings WHERE person_id = :p FOR UPDATE"),
-            {"p": person_id},
-        )
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        wait_for(lambda: lock_waiters(holder) >= 2, what="both runs to wait for the claim")
-        tx.commit()
-    for thread in threads:
-        thread.join(timeout=15)
-    holder.dispose()
+    sent = race(pg_app, hold, {"p": person_id}, [run, run])
     assert sorted(sent) == [0, 1]
     with pg_app.app_context():
         assert len(outbox("race@example.com")) == 1
