@@ -99,17 +99,40 @@ def build_queue(
     settings = get_settings(person.id)
     done = day_counts(person, now)
     room = max(0, settings.max_reviews_per_day - done.reviews_done - done.new_done)
-    items = _due_cards(person, decks, ("learning", "relearning"), now, limit, narrow)
-    reviews = _due_cards(person, decks, ("review",), now, min(room, limit - len(items)), narrow)
-    items += reviews
+    learning = _due_cards(person, decks, ("learning", "relearning"), now, limit, narrow)
+    space = limit - len(learning)
+    reviews_due = _count_due_reviews(person, decks, now, narrow, room)
     # An active interview plan raises the day's new questions to what it needs, its decks first.
     plan_new, plan_decks = plans.queue_allowance(
         person, now, settings.time_zone, settings.day_start_hour
     )
-    new_room = min(max(settings.new_per_day, plan_new) - done.new_done, room - len(reviews))
-    new_room = min(new_room, limit - len(items))
-    items += _new_questions(person, decks, new_room, narrow, now, plan_decks)
-    return items
+    new_room = min(max(settings.new_per_day, plan_new) - done.new_done, room - reviews_due)
+    new = _new_questions(person, decks, min(new_room, space), narrow, now, plan_decks)
+    reviews = _due_cards(person, decks, ("review",), now, min(reviews_due, space), narrow)
+    return learning + mixed(reviews, new, reviews_due)[: max(0, space)]
+
+
+def mixed(reviews: list[QueueItem], new: list[QueueItem], reviews_due: int) -> list[QueueItem]:
+    """New questions spread evenly among the day's reviews, as Anki mixes them: with R reviews
+    due and N new questions, one new question after every R / (N + 1) reviews. `reviews` may be
+    the first of the R only; what comes after them is cut by the caller."""
+    merged: list[QueueItem] = []
+    taken = 0
+    for index, item in enumerate(new):
+        upto = max(taken, round((index + 1) * reviews_due / (len(new) + 1)))
+        merged += reviews[taken:upto]
+        taken = min(upto, len(reviews))
+        merged.append(item)
+    return merged + reviews[taken:]
+
+
+def _count_due_reviews(person, decks, now: datetime, narrow, most: int) -> int:
+    """Reviews due now, counted up to `most` (the day's room: more would not be shown)."""
+    if most <= 0:
+        return 0
+    due = _card_rows(person, decks, narrow, now).where(Card.state == "review", Card.due <= now)
+    bounded = due.with_only_columns(Card.question_id).limit(most).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(bounded))
 
 
 def _card_rows(person, decks, narrow: QueueFilter, now: datetime) -> sa.Select:

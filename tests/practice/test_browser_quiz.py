@@ -123,6 +123,7 @@ def test_out_of_time_an_answer_is_kept_late_and_the_countdown_sends_it(
     form.get_by_label("Flask quiz deck").check()
     form.get_by_label("Seconds per question").fill("10")
     form.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_test_id("quiz-progress")).to_have_text("Question 1 of 2")
 
     # Reloaded after the deadline: the page says so; an answer sent now is kept, marked late.
     clock.move(seconds=11)

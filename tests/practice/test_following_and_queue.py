@@ -84,7 +84,7 @@ def test_settings_have_defaults_and_refuse_bad_values():
     assert services.get_settings(person.id).new_per_day == 20
 
 
-def test_the_queue_takes_learning_then_reviews_then_new_within_the_days_limits(clock):
+def test_the_queue_takes_learning_then_reviews_mixed_with_new_within_the_days_limits(clock):
     person = make_user()
     deck = make_deck(person, prompts=[f"Q{n}?" for n in range(8)])
     ids = question_ids(deck)
@@ -107,8 +107,26 @@ def test_the_queue_takes_learning_then_reviews_then_new_within_the_days_limits(c
         ("new", ids[4]),
     ]
     clock.set(datetime(2025, 1, 30, 5, 0, tzinfo=UTC))
-    queue = kinds(person)
-    assert queue[:2] == [("learning", ids[1]), ("review", ids[0])]
+    # Learning first; the one review due spread among the day's three new questions.
+    assert kinds(person) == [
+        ("learning", ids[1]), ("new", ids[2]), ("new", ids[3]), ("review", ids[0]), ("new", ids[4])
+    ]  # fmt: skip
+
+
+def test_new_questions_are_spread_evenly_among_the_reviews():
+    from prepdeck.practice.queue import QueueItem, mixed
+
+    def items(kind, count):
+        return [QueueItem(n, kind, None) for n in range(count)]
+
+    kinds_of = lambda queue: "".join(item.kind[0] for item in queue)  # noqa: E731
+    assert kinds_of(mixed(items("review", 4), items("new", 1), 4)) == "rrnrr"
+    assert kinds_of(mixed(items("review", 6), items("new", 2), 6)) == "rrnrrnrr"
+    assert kinds_of(mixed([], items("new", 3), 0)) == "nnn"
+    assert kinds_of(mixed(items("review", 3), [], 3)) == "rrr"
+    # 200 reviews due, 20 new, the first 50 of the queue read: one new after every 9.5 reviews.
+    first = mixed(items("review", 50), items("new", 20), 200)[:50]
+    assert kinds_of(first).count("n") == 4 and kinds_of(first)[:12] == "r" * 10 + "nr"
 
 
 def test_new_questions_count_in_the_persons_day_and_zone(clock):
