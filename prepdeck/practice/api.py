@@ -66,8 +66,8 @@ class DueResource(MethodView):
     def get(self, args: dict):
         """What to practise now, in order, with the interval each button would give
 
-        Learning cards due now, then due reviews, then new questions within your day's
-        limits, across the decks you follow; narrowed to one followed deck (`deck_id`, 404
+        Learning cards due now, then due reviews with new questions mixed among them, within
+        your day's limits, across the decks you follow; narrowed to one followed deck (`deck_id`, 404
         for a deck you do not follow), a level, a tag, or the cards answered Again in the
         last `missed_days` days."""
         narrow = QueueFilter(

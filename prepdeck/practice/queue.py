@@ -1,4 +1,4 @@
-"""The day's queue: learning cards due now, then due reviews, then new questions from the
+"""The day's queue: learning cards due now, then due reviews mixed with new questions from the
 followed decks, within the person's daily limits counted in the person's day; narrowed, when
 asked, to one deck, a level, a tag, or the cards missed lately."""
 
