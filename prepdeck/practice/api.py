@@ -67,9 +67,9 @@ class DueResource(MethodView):
         """What to practise now, in order, with the interval each button would give
 
         Learning cards due now, then due reviews with new questions mixed among them, within
-        your day's limits, across the decks you follow; narrowed to one followed deck (`deck_id`, 404
-        for a deck you do not follow), a level, a tag, or the cards answered Again in the
-        last `missed_days` days."""
+        your day's limits, across the decks you follow; narrowed to one followed deck
+        (`deck_id`, 404 for a deck you do not follow), a level, a tag, or the cards answered
+        Again in the last `missed_days` days."""
         narrow = QueueFilter(
             deck_id=args.get("deck_id"), level=args.get("level"), tag=args.get("tag"),
             missed_days=args.get("missed_days"),

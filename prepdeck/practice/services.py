@@ -78,7 +78,8 @@ def due_queue(
 ) -> list[QueueItem]:
     """What to practise at `now` (the server's clock by default), in order, at most `limit`:
     learning cards due, then due reviews with new questions mixed among them, within the
-    day's limits; narrowed to a deck, a level, a tag or the cards missed lately when `narrow` says so."""
+    day's limits; narrowed to a deck, a level, a tag or the cards missed lately when `narrow`
+    says so."""
     if narrow.deck_id is not None and narrow.deck_id not in followed_deck_ids(person):
         raise NotFound("You do not follow this deck.")
     if narrow.missed_days is not None and not 1 <= narrow.missed_days <= 365:
