@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from flask import Flask
 from plans import PlanSummary, explain
 from practice_data import Learner, load
-from timing import Timing
+from timing import Timing, interleaved_rounds
 from werkzeug.exceptions import HTTPException
 
 from prepdeck.accounts.models import User
@@ -160,19 +160,7 @@ def _capture(app: Flask, person_id: int) -> list[tuple[str, dict]]:
 
 
 def _rounds(methods: dict, iterations: int, budget: float) -> dict[str, Timing]:
-    for _ in range(3):  # warm up: caches, the pool
-        for call in methods.values():
-            call()
-    samples: dict[str, list[float]] = {name: [] for name in methods}
-    deadline = time.perf_counter() + budget
-    for round_number in range(iterations):
-        for name, call in methods.items():
-            started = time.perf_counter()
-            call()
-            samples[name].append(time.perf_counter() - started)
-        if round_number >= 49 and time.perf_counter() > deadline:
-            break
-    return {name: Timing(values) for name, values in samples.items()}
+    return interleaved_rounds(methods, iterations, budget, at_least=50)
 
 
 def _reads(app: Flask, conn, learner: Learner, twin_id: int, captured, args):

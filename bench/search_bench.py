@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from database import empty_decks
 from flask import Flask
 from plans import PlanSummary, explain
-from timing import Timing
+from timing import Timing, interleaved_rounds
 from workload import TECH_WORDS, Corpus, now, search_corpus, word_matching
 
 from prepdeck.decks.search import search_questions
@@ -161,23 +161,11 @@ def _measure(app: Flask, conn, query: Query, iterations: int, budget: float) -> 
         BASE_IDS: lambda: conn.execute(BARE_IDS, (sent,)).fetchall(),
         BASE_COUNT: lambda: conn.execute(BARE_COUNT, (sent,)).fetchall(),
     }
-    samples: dict[str, list[float]] = {name: [] for name in methods}
-    for _ in range(3):  # warm up: caches, prepared statements, the pool
-        for call in methods.values():
-            call()
-    deadline = time.perf_counter() + budget
-    for round_number in range(iterations):
-        for name, call in methods.items():
-            started = time.perf_counter()
-            call()
-            samples[name].append(time.perf_counter() - started)
-        if round_number >= 19 and time.perf_counter() > deadline:
-            break
+    timings = interleaved_rounds(methods, iterations, budget, at_least=20)
     plans = {
         "page": explain(conn, page_sql, page_params),
         "count": explain(conn, count_sql, count_params),
     }
-    timings = {name: Timing(values) for name, values in samples.items()}
     chars = conn.execute(PAGE_CHARS, (ids,)).fetchone()[0] or 0
     variants = diagnostics.measure(
         conn, (count_sql, count_params), (page_sql, page_params), matches

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import statistics
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -32,3 +34,24 @@ class Timing:
 
     def __len__(self) -> int:
         return len(self.values)
+
+
+def interleaved_rounds(
+    methods: dict[str, Callable[[], object]], iterations: int, budget: float, at_least: int
+) -> dict[str, Timing]:
+    """Each call once per round, side by side, after three warm-up rounds (caches, prepared
+    statements, the pool): `iterations` rounds, or fewer once `budget` seconds have passed and
+    `at_least` rounds are done. Side by side, a slow moment of the machine hits them all."""
+    for _ in range(3):
+        for call in methods.values():
+            call()
+    samples: dict[str, list[float]] = {name: [] for name in methods}
+    deadline = time.perf_counter() + budget
+    for round_number in range(iterations):
+        for name, call in methods.items():
+            started = time.perf_counter()
+            call()
+            samples[name].append(time.perf_counter() - started)
+        if round_number + 1 >= at_least and time.perf_counter() > deadline:
+            break
+    return {name: Timing(values) for name, values in samples.items()}
