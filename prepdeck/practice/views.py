@@ -3,19 +3,28 @@ with their intervals, undo), usable without JavaScript; review.js adds the keys.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from prepdeck.accounts.access import current_account
 from prepdeck.core.errors import DomainError
 from prepdeck.decks.models import LEVELS
-from prepdeck.practice import reviewing, services, undo
+from prepdeck.practice import days, reviewing, services, undo
 from prepdeck.practice.forms import AnswerForm, UndoForm
 from prepdeck.practice.queue import NO_FILTER
 
 bp = Blueprint("practice", __name__)
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@bp.app_template_filter("their_clock")
+def their_clock(moment: datetime) -> str:
+    """A moment as the signed-in person reads it: on their clock, in their practice time zone."""
+    local = moment.astimezone(days.zone(services.get_settings(current_account().id).time_zone))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 @bp.post("/decks/<slug>/follow")

@@ -15,7 +15,7 @@ from prepdeck.core.models import TaskRecord
 from prepdeck.extensions import db
 from prepdeck.practice import parameters, scheduler, services
 from prepdeck.practice.models import Card, PracticeSettings, ReviewLog
-from prepdeck.practice.settings import get_settings
+from prepdeck.practice.settings import get_settings, update_settings
 from tests.celery_workers import filesystem_broker, web_app
 from tests.conftest import csrf_token, login
 from tests.practice.conftest import make_deck, make_user, question_ids
@@ -149,6 +149,9 @@ def test_the_page_says_which_parameters_are_in_use_and_goes_back_to_the_defaults
     assert "your own parameters" in html
     assert f"fitted to {len(learner.logs)} of your reviews" in html
     assert "2026-01-06 10:00 UTC" in html  # since when
+    with app.app_context():
+        update_settings(person_id, time_zone="Europe/Paris")
+    assert "2026-01-06 11:00 CET" in client.get(PAGE).get_data(as_text=True)  # their clock
     assert f'data-testid="fitted-log-loss">{outcome.fitted_log_loss:.4f}<' in html
     assert f'data-testid="default-log-loss">{outcome.default_log_loss:.4f}<' in html
 
