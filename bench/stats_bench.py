@@ -87,7 +87,7 @@ def _logs(conn, person_id: int, ids: list[int], rows: int) -> None:
     )
     conn.execute(
         sa.text(
-            "INSERT INTO review_logs (person_id, question_id, rating, reviewed_at, duration_ms,"  # noqa: S608
+            "INSERT INTO review_logs (person_id, question_id, rating, reviewed_at, duration_ms,"  # noqa: S608 - constant fragments; values are bound
             " state_before, state_after, step_after, stability_after, difficulty_after,"
             f" due_after, idempotency_key) SELECT :p, :first + n % :count, 1 + n % 4, {moment},"
             f" 0, {states}, 'review', 0, 5, 5, {moment}, :p || '-' || n FROM ({numbers}) AS numbers"

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from fsrs_rs_python import DEFAULT_PARAMETERS
 
 from prepdeck.accounts.models import User
 from prepdeck.decks.models import Question
@@ -17,8 +16,6 @@ from prepdeck.practice import scheduler, services
 from prepdeck.practice.models import Card
 from prepdeck.practice.queue import NO_FILTER, QueueFilter
 from prepdeck.practice.settings import get_settings, schedule_for
-
-DECAY_INDEX = 20  # FSRS-6 keeps the forgetting curve's decay as its 21st parameter
 
 
 @dataclass(frozen=True)
@@ -50,18 +47,14 @@ def retrievability(
     now: datetime,
     parameters: Sequence[float] | None = None,
 ) -> float | None:
-    """The chance of recalling the card at `now`: FSRS-6's forgetting curve
-    R = (1 + factor * t / S) ** -decay, with factor = 0.9 ** (-1 / decay) - 1 (so that R is 0.9
-    when t = S) and the decay of the person's parameters. `t` is the time since the last review
-    in days, to the second, as Anki's `current_retrievability_seconds` counts it (the day
-    counting by day starts is for the elapsed days of a review, not for this). None for a card
-    never reviewed."""
+    """The chance of recalling the card at `now` (FSRS-6's forgetting curve with the person's
+    parameters). The time since the last review is counted in days, to the second, as Anki's
+    `current_retrievability_seconds` counts it (the day counting by day starts is for the
+    elapsed days of a review, not for this). None for a card never reviewed."""
     if stability is None or last_review is None or stability <= 0:
         return None
-    decay = (parameters or DEFAULT_PARAMETERS)[DECAY_INDEX]
-    factor = 0.9 ** (-1 / decay) - 1
-    elapsed = max(0.0, (now - last_review).total_seconds()) / scheduler.DAY_SECONDS
-    return (1 + factor * elapsed / stability) ** -decay
+    elapsed = (now - last_review).total_seconds() / scheduler.DAY_SECONDS
+    return scheduler.recall_probability(stability, elapsed, parameters)
 
 
 def card_view(person: User, question_id: int, now: datetime | None = None) -> CardView:

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
-from fsrs_rs_python import DEFAULT_PARAMETERS
 
 from prepdeck.accounts.models import User
 from prepdeck.decks.models import Deck
 from prepdeck.extensions import db
-from prepdeck.practice import services
+from prepdeck.practice import scheduler, services
 from prepdeck.practice.models import Card, ReviewLog
 
 DAYS = 42
@@ -36,13 +35,6 @@ class DemoHistory:
     reviews: int
     days: int
     cards: int
-
-
-def retrievability(elapsed_days: float, stability: float) -> float:
-    """FSRS-6's probability of recall after `elapsed_days`, with the default decay."""
-    decay = DEFAULT_PARAMETERS[20]
-    factor = 0.9 ** (-1 / decay) - 1
-    return (1 + factor * max(0.0, elapsed_days) / stability) ** -decay
 
 
 def has_history(person: User) -> bool:
@@ -150,7 +142,7 @@ class Learner:
             recall = 0.85
         else:
             elapsed = (self.moment - card.last_review).total_seconds() / 86_400
-            recall = FORGETFUL * retrievability(elapsed, card.stability)
+            recall = FORGETFUL * scheduler.recall_probability(card.stability, elapsed)
         if self.rng.random() >= recall:
             return 1
         return self.rng.choices((2, 3, 4), weights=(15, 75, 10))[0]

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from fsrs_rs_python import DEFAULT_PARAMETERS
 
 from prepdeck.accounts.models import User
 from prepdeck.core.errors import Conflict, Invalid, NotFound
@@ -29,7 +28,7 @@ from prepdeck.core.models import utcnow
 from prepdeck.decks.models import Deck, Question
 from prepdeck.decks.services import can_view_by_id
 from prepdeck.extensions import db
-from prepdeck.practice import days
+from prepdeck.practice import days, scheduler
 from prepdeck.practice.models import Card, DeckFollow, ReviewLog
 from prepdeck.practice.plan_models import InterviewPlan, InterviewPlanDeck
 from prepdeck.practice.settings import get_settings
@@ -48,16 +47,6 @@ def _clock() -> datetime:
 
 
 # Pure arithmetic -----------------------------------------------------------------------
-
-
-def retrievability(
-    stability: float, elapsed_days: int, parameters: Sequence[float] | None
-) -> float:
-    """FSRS-6's probability of recall `elapsed_days` after the last review (the forgetting
-    curve FSRS-rs uses, with the person's decay parameter)."""
-    decay = -(parameters or DEFAULT_PARAMETERS)[20]
-    factor = 0.9 ** (1 / decay) - 1
-    return (1 + factor * max(0, elapsed_days) / stability) ** decay
 
 
 def new_per_day_needed(unseen: int, today: date, interview_date: date) -> int | None:
@@ -239,7 +228,7 @@ def expected_recall(
     for stability, last_review in memories:
         if stability and last_review:
             elapsed = (interview_date - days.person_day(last_review, zone, start_hour)).days
-            total += retrievability(stability, elapsed, parameters)
+            total += scheduler.recall_probability(stability, elapsed, parameters)
     return total / len(memories)
 
 

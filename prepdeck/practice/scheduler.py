@@ -75,6 +75,20 @@ class Answer:
     interval: Interval
 
 
+DECAY_INDEX = 20  # FSRS-6 keeps the forgetting curve's decay as its 21st parameter
+
+
+def recall_probability(
+    stability: float, elapsed_days: float, parameters: Sequence[float] | None = None
+) -> float:
+    """FSRS-6's forgetting curve, as FSRS-rs computes it: R = (1 + factor * t / S) ** -decay,
+    factor = 0.9 ** (-1 / decay) - 1 (so that R is 0.9 when t = S), with the decay of the
+    given parameters (FSRS-6's defaults when none)."""
+    decay = (parameters or DEFAULT_PARAMETERS)[DECAY_INDEX]
+    factor = 0.9 ** (-1 / decay) - 1
+    return (1 + factor * max(0.0, elapsed_days) / stability) ** -decay
+
+
 @lru_cache(maxsize=64)
 def _model(parameters: tuple[float, ...] | None) -> FSRS:
     return FSRS(list(parameters or DEFAULT_PARAMETERS))

@@ -24,12 +24,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from fsrs_rs_python import DEFAULT_PARAMETERS
 
 from prepdeck.accounts.models import User
 from prepdeck.decks.models import LEVELS, Deck, Question
 from prepdeck.extensions import db
-from prepdeck.practice import day_buckets, days
+from prepdeck.practice import day_buckets, days, scheduler
 from prepdeck.practice import services as practice
 from prepdeck.practice.models import CARD_STATES, Card, ReviewLog
 from prepdeck.practice.queue import practised_decks
@@ -319,14 +318,7 @@ def _cards_by_state(person: User) -> dict[str, int]:
 # Mastery ----------------------------------------------------------------------------------
 
 
-def retrievability(stability: float, elapsed_days: float, decay: float) -> float:
-    """FSRS-6's probability of recall `elapsed_days` after the last review."""
-    factor = 0.9 ** (-1 / decay) - 1
-    return (1 + factor * max(0.0, elapsed_days) / stability) ** -decay
-
-
 def _mastery(person: User, now: datetime, parameters: list | None) -> list[DeckMastery]:
-    decay = (parameters or DEFAULT_PARAMETERS)[20]
     decks = db.session.execute(
         sa.select(Deck.id, Deck.slug, Deck.title, sa.func.count(Question.id))
         .outerjoin(Question, Question.deck_id == Deck.id)
@@ -344,8 +336,9 @@ def _mastery(person: User, now: datetime, parameters: list | None) -> list[DeckM
     for deck_id, state, stability, last_review in known:
         if state == "review" and stability >= MASTERED_STABILITY:
             mastered[deck_id] = mastered.get(deck_id, 0) + 1
-        elapsed = (now - last_review).total_seconds() / 86_400
-        recall[deck_id] = recall.get(deck_id, 0.0) + retrievability(stability, elapsed, decay)
+        elapsed = (now - last_review).total_seconds() / scheduler.DAY_SECONDS
+        chance = scheduler.recall_probability(stability, elapsed, parameters)
+        recall[deck_id] = recall.get(deck_id, 0.0) + chance
     return [
         DeckMastery(
             deck_id=deck_id,

@@ -119,7 +119,9 @@ def test_new_questions_are_spread_evenly_among_the_reviews():
     def items(kind, count):
         return [QueueItem(n, kind, None) for n in range(count)]
 
-    kinds_of = lambda queue: "".join(item.kind[0] for item in queue)  # noqa: E731
+    def kinds_of(queue) -> str:
+        return "".join(item.kind[0] for item in queue)
+
     assert kinds_of(mixed(items("review", 4), items("new", 1), 4)) == "rrnrr"
     assert kinds_of(mixed(items("review", 6), items("new", 2), 6)) == "rrnrrnrr"
     assert kinds_of(mixed([], items("new", 3), 0)) == "nnn"
