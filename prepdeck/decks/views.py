@@ -17,7 +17,7 @@ from prepdeck.decks import exports, imports, questions, retention, search, servi
 from prepdeck.decks.forms import DeckForm, ImportForm, QuestionForm, StartImportForm
 from prepdeck.decks.models import LEVELS
 from prepdeck.extensions import cache
-from prepdeck.practice import services as practice
+from prepdeck.practice.access import is_following
 
 bp = Blueprint("decks", __name__)
 
@@ -77,7 +77,7 @@ def deck(slug: str):
         groups=questions.group_by_level(questions.deck_questions(deck, level)),
         level=level, levels=LEVELS, can_edit=services.can_edit(deck, _viewer()),
         action_form=ActionForm() if current_user.is_authenticated else None,
-        following=practice.is_following(_viewer(), deck) if _viewer() else None,
+        following=is_following(_viewer(), deck) if _viewer() else None,
     )  # fmt: skip
 
 

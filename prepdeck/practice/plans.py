@@ -29,6 +29,7 @@ from prepdeck.decks.models import Deck, Question
 from prepdeck.decks.services import can_view_by_id
 from prepdeck.extensions import db
 from prepdeck.practice import days, scheduler
+from prepdeck.practice.access import practicable_deck
 from prepdeck.practice.models import Card, DeckFollow, ReviewLog
 from prepdeck.practice.plan_models import InterviewPlan, InterviewPlanDeck
 from prepdeck.practice.settings import get_settings
@@ -91,7 +92,7 @@ def set_plan(person: User, interview_date: date, deck_ids: Iterable[int]) -> Int
     if not 1 <= len(ids) <= MAX_DECKS:
         message = f"Choose from 1 to {MAX_DECKS} decks."
         raise Invalid(message, details={"deck_ids": [message]})
-    decks = [readable_deck(person, deck_id) for deck_id in ids]
+    decks = [practicable_deck(person, deck_id) for deck_id in ids]
     plan = db.session.get(InterviewPlan, person.id)
     if plan is None:
         plan = InterviewPlan(person_id=person.id)
@@ -113,17 +114,6 @@ def set_plan(person: User, interview_date: date, deck_ids: Iterable[int]) -> Int
 def delete_plan(person: User) -> None:
     db.session.delete(get_plan(person))
     db.session.commit()
-
-
-def readable_deck(person: User, deck_id: int) -> Deck:
-    """A deck the person can read by its id (or an unlisted one they follow): not found
-    otherwise, as for reading it."""
-    deck = db.session.get(Deck, deck_id) if isinstance(deck_id, int) else None
-    if deck is not None:
-        followed = db.session.get(DeckFollow, (person.id, deck.id)) is not None
-        if can_view_by_id(deck, person) or (deck.visibility == "unlisted" and followed):
-            return deck
-    raise NotFound("There is no such deck.")
 
 
 def _follow_all(person: User, decks: Iterable[Deck]) -> None:

@@ -25,10 +25,10 @@ from prepdeck.accounts.models import User
 from prepdeck.core.errors import Conflict, Invalid, NotFound
 from prepdeck.core.pagination import Page, Slice, keyset_page, paginate
 from prepdeck.decks.models import LEVELS, Deck, Question, QuestionTag
-from prepdeck.decks.services import can_view_by_id
 from prepdeck.extensions import db
 from prepdeck.practice import scheduler
 from prepdeck.practice import services as practice
+from prepdeck.practice.access import practicable_deck
 from prepdeck.practice.queue import practised_decks
 from prepdeck.practice.quiz_models import MAX_TYPED_ANSWER, Quiz, QuizItem
 
@@ -65,19 +65,7 @@ def _deck_ids(person: User, deck_ids: list[int]) -> list[int]:
         return list(db.session.scalars(practised_decks(person)))
     if len(deck_ids) > MAX_DECKS:
         raise Invalid(f"Choose at most {MAX_DECKS} decks.", details={"deck_ids": []})
-    chosen = []
-    for deck_id in dict.fromkeys(deck_ids):
-        deck = db.session.get(Deck, deck_id) if isinstance(deck_id, int) else None
-        if deck is None or not _readable(person, deck):
-            raise NotFound("There is no such deck.")
-        chosen.append(deck.id)
-    return chosen
-
-
-def _readable(person: User, deck: Deck) -> bool:
-    if can_view_by_id(deck, person):
-        return True
-    return deck.visibility == "unlisted" and deck.id in set(practice.followed_deck_ids(person))
+    return [practicable_deck(person, deck_id).id for deck_id in dict.fromkeys(deck_ids)]
 
 
 def _checked_choice(levels, tags, question_count, seconds) -> tuple[list[str], list[str]]:

@@ -13,9 +13,10 @@ from prepdeck.accounts.models import User
 from prepdeck.core.errors import Conflict, Invalid, NotFound
 from prepdeck.core.models import utcnow
 from prepdeck.decks.models import Deck, Question
-from prepdeck.decks.services import can_view_by_id, get_deck
+from prepdeck.decks.services import get_deck
 from prepdeck.extensions import db
 from prepdeck.practice import scheduler
+from prepdeck.practice.access import may_practise
 from prepdeck.practice.models import Card, DeckFollow, ReviewLog
 from prepdeck.practice.queue import NO_FILTER, QueueFilter, QueueItem, build_queue
 from prepdeck.practice.settings import get_settings, schedule_for, update_settings  # noqa: F401
@@ -111,20 +112,9 @@ def visible_question(person: User, question_id: int) -> Question:
     follow (they had its address); not found otherwise, as for reading it."""
     known = isinstance(question_id, int) and 0 < question_id <= MAX_ID  # past it: no row
     question = db.session.get(Question, question_id) if known else None
-    if question is not None:
-        deck = question.deck
-        followed = deck.visibility == "unlisted" and _follows(person, deck)
-        if followed or can_view_by_id(deck, person):
-            return question
+    if question is not None and may_practise(person, question.deck):
+        return question
     raise NotFound("There is no such question.")
-
-
-def is_following(person: User, deck: Deck) -> bool:
-    return _follows(person, deck)
-
-
-def _follows(person: User, deck: Deck) -> bool:
-    return db.session.get(DeckFollow, (person.id, deck.id)) is not None
 
 
 def review(
