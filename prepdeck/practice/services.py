@@ -19,7 +19,7 @@ from prepdeck.practice import scheduler
 from prepdeck.practice.access import may_practise
 from prepdeck.practice.models import Card, DeckFollow, ReviewLog
 from prepdeck.practice.queue import NO_FILTER, QueueFilter, QueueItem, build_queue
-from prepdeck.practice.settings import get_settings, schedule_for, update_settings  # noqa: F401
+from prepdeck.practice.settings import get_settings, schedule_for, update_settings  # noqa: F401 - the service is where pages and API read settings
 
 # The server's clock, the only source of review times (a client's is never read); tests
 # replace it to move time.
