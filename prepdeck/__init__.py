@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     # First, so that every later hook (CSRF, limits) already has the request id and clock.
     logging.init_request_logging(app)
     metrics.init_metrics(app)
+    _init_realtime(app)  # before ProxyFix, so that the socket handshake is seen as Flask sees it
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -75,6 +76,13 @@ def _init_extensions(app: Flask) -> None:
     celery_init_app(app)
     security.init_security_headers(app)
     register_error_handlers(app)
+
+
+def _init_realtime(app: Flask) -> None:
+    from prepdeck.core.realtime import init_realtime
+    from prepdeck.rooms.events import register as room_events
+
+    init_realtime(app, [room_events])
 
 
 def _init_login(app: Flask) -> None:
@@ -124,10 +132,11 @@ def _register_blueprints(app: Flask) -> None:
     from prepdeck.practice.settings_views import bp as practice_settings_bp
     from prepdeck.practice.stats_views import bp as practice_stats_bp
     from prepdeck.practice.views import bp as practice_bp
+    from prepdeck.rooms.views import bp as rooms_bp
 
     core = (main_bp, accounts_bp, admin_bp, decks_bp, health_bp)
     practice = (practice_bp, practice_settings_bp, quizzes_bp, plan_bp, practice_stats_bp)
-    for blueprint in (*core, *practice, practice_data_bp):
+    for blueprint in (*core, *practice, practice_data_bp, rooms_bp):
         app.register_blueprint(blueprint)
     _register_api(app)
     from prepdeck.accounts.oauth import init_oauth
@@ -137,7 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     import prepdeck.core.tasks
     import prepdeck.decks.tasks
     import prepdeck.practice.models
-    import prepdeck.practice.tasks  # noqa: F401 - registers the jobs and the tables
+    import prepdeck.practice.tasks
+    import prepdeck.rooms.models  # noqa: F401 - registers the jobs and the tables
 
 
 def _register_api(app: Flask) -> None:
@@ -146,10 +156,11 @@ def _register_api(app: Flask) -> None:
     from prepdeck.decks import api as decks_api
     from prepdeck.practice import api as practice_api
     from prepdeck.practice import plan_api, quiz_api, stats_api
+    from prepdeck.rooms import api as rooms_api
 
     decks = (decks_api.blp, decks_api.transfers)
     practice = (practice_api.blp, quiz_api.blp, plan_api.blp, stats_api.blp)
-    init_api(app, [accounts_api.blp, *decks, *practice])
+    init_api(app, [accounts_api.blp, *decks, *practice, rooms_api.blp])
 
 
 def _register_commands(app: Flask) -> None:

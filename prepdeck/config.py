@@ -116,10 +116,22 @@ class BaseConfig:
         # by the "expire-job-files" beat job; a person holds at most this many of each kind.
         self.JOB_FILE_RETENTION_HOURS = env_int("JOB_FILE_RETENTION_HOURS", 24)
         self.JOB_FILES_PER_PERSON = env_int("JOB_FILES_PER_PERSON", 10)
+        self._configure_realtime()
         self._configure_cache_and_limits()
         self._configure_api()
         self._configure_oauth()
         self._configure_celery()
+
+    def _configure_realtime(self) -> None:
+        # Several web processes (or a Celery worker) reach each other's sockets through it.
+        self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or self.REDIS_URL
+        # Other origins allowed to open a socket (a browser app elsewhere); by default only the
+        # app's own origin may, and clients that send no Origin (non-browser) are let in.
+        origins = os.environ.get("SOCKETIO_ALLOWED_ORIGINS", "")
+        self.SOCKETIO_ALLOWED_ORIGINS = [o.strip() for o in origins.split(",") if o.strip()]
+        # Empty: gevent when the process is patched for it (Gunicorn's gevent worker), else
+        # threads with simple-websocket (`make run`, tests).
+        self.SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or None
 
     def _configure_cache_and_limits(self) -> None:
         if self.REDIS_URL:
@@ -261,6 +273,8 @@ class TestingConfig(BaseConfig):
         self.CELERY = {**self.CELERY, "task_always_eager": True, "broker_url": "memory://"}
         self.CHECK_DATABASE_ON_START = False
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+        # One process per test: the sockets of other apps in the run are not this app's.
+        self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
 
 
 class ProductionConfig(BaseConfig):

@@ -7,8 +7,8 @@ history: nothing is still there after a delete, and what was created can be read
 
 Fixed seed, authenticated (a fresh token per case, so a case that revokes its token does not
 disarm the ones after it), on a database that holds a public deck (followed, partly answered), a
-private deck of someone else, questions, an import, an export, a quiz and an interview plan for
-the generated ids to hit. Every operation must also have been reached (answered 2xx) at least
+private deck of someone else, questions, an import, an export, a quiz, an interview plan and mock-interview
+rooms (one to join) for the generated ids to hit. Every operation must also have been reached (answered 2xx) at least
 once, so that none passes only by being refused.
 """
 
@@ -29,6 +29,7 @@ from prepdeck.decks import exports, imports, questions, services
 from prepdeck.decks.decoding import decode_document
 from prepdeck.practice import plans, quizzes
 from prepdeck.practice import services as practice
+from prepdeck.rooms import services as rooms
 from tests.conftest import empty_all_tables
 from tests.factories import UserFactory
 
@@ -105,7 +106,12 @@ def _seed(app) -> None:
         quizzes.create_quiz(owner, deck_ids=[], levels=[], tags=[], question_count=3,
                             seconds_per_question=60)  # fmt: skip
         plans.set_plan(owner, plans.person_today(owner) + timedelta(days=30), [public.id])
+        room = {"deck_ids": [public.id], "levels": [], "tags": [], "question_count": 3,
+                "minutes_per_question": 5}  # fmt: skip
+        rooms.create_room(owner, title="Owner's interview", **room)
+        invited = rooms.create_room(stranger, title="Stranger's interview", **room)
         app.config["FUZZ_PUBLIC_DECK_ID"] = public.id
+        app.config["FUZZ_INVITATION"] = invited.token
 
 
 @pytest.fixture
@@ -149,6 +155,16 @@ def _text_upload(case) -> None:
         case.body["file"] = TEXT_DOCUMENT  # text, for the reason just above
 
 
+def _an_invitation_that_opens(case, token: str) -> None:
+    """An invitation's token cannot be guessed (that is its point): generated valid joins carry
+    the fixture room's, so that they reach the join's own answers."""
+    body = case.body
+    if case.operation.path != "/api/v1/rooms/join" or not isinstance(body, dict):
+        return
+    if case.meta and case.meta.generation.mode.is_positive and isinstance(body.get("token"), str):
+        body["token"] = token
+
+
 def _a_plan_that_can_be_kept(case, deck_id: int) -> None:
     """The plan's one rule the spec cannot state is the calendar's: a day before the person's
     today is refused (422). Generated valid plans get a day ahead, and a deck that exists, so
@@ -175,6 +191,7 @@ def test_api_conforms_to_its_spec(case, fuzz_app):
     COUNTED["operations"].add(case.operation.label)
     _text_upload(case)
     _a_plan_that_can_be_kept(case, fuzz_app.config["FUZZ_PUBLIC_DECK_ID"])
+    _an_invitation_that_opens(case, fuzz_app.config["FUZZ_INVITATION"])
     response = case.call_and_validate(app=fuzz_app)
     if 200 <= response.status_code < 300:
         COUNTED["reached"].add(case.operation.label)
@@ -201,6 +218,7 @@ def test_api_workflows_conform_to_its_spec(fuzz_app, cleanup_engine):
         def before_call(self, case):
             _text_upload(case)
             _a_plan_that_can_be_kept(case, fuzz_app.config["FUZZ_PUBLIC_DECK_ID"])
+            _an_invitation_that_opens(case, fuzz_app.config["FUZZ_INVITATION"])
             steps.append(case.operation.label)
 
     Workflow.run(

@@ -72,6 +72,15 @@ def flag(**kwargs) -> ma.fields.Boolean:
     return ma.fields.Boolean(truthy={True, "true"}, falsy={False, "false"}, **kwargs)
 
 
+class JsonFlag(ma.fields.Boolean):
+    """A boolean in a JSON body: true or false only (not 0 or 1, which equal them in Python)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 def _stated_pattern(converter, field, ret, **kwargs) -> dict:
     """The spec's `pattern` of a string field: its FullMatch, else no NUL (what every request
     is held to). Enumerations need none."""

@@ -59,7 +59,7 @@ def deck_choices(person: User) -> list[tuple[int, str]]:  # (id, title)
     return [(row.id, row.title) for row in rows]
 
 
-def _deck_ids(person: User, deck_ids: list[int]) -> list[int]:
+def chosen_decks(person: User, deck_ids: list[int]) -> list[int]:
     """The chosen decks, each one the person may read; none chosen: the decks they follow."""
     if not deck_ids:
         return list(db.session.scalars(practised_decks(person)))
@@ -68,21 +68,15 @@ def _deck_ids(person: User, deck_ids: list[int]) -> list[int]:
     return [practicable_deck(person, deck_id).id for deck_id in dict.fromkeys(deck_ids)]
 
 
-def _checked_choice(levels, tags, question_count, seconds) -> tuple[list[str], list[str]]:
-    if (
-        isinstance(question_count, bool)
-        or not isinstance(question_count, int)
-        or not (MIN_QUESTIONS <= question_count <= MAX_QUESTIONS)
-    ):
-        message = f"Choose from {MIN_QUESTIONS} to {MAX_QUESTIONS} questions."
-        raise Invalid(message, details={"question_count": [message]})
-    if (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int)
-        or not (MIN_SECONDS <= seconds <= MAX_SECONDS)
-    ):
-        message = f"Allow from {MIN_SECONDS} to {MAX_SECONDS} seconds a question."
-        raise Invalid(message, details={"seconds_per_question": [message]})
+def checked_count(field: str, value, low: int, high: int, message: str) -> int:
+    """A whole number from `low` to `high`, or Invalid naming `field`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not (low <= value <= high):
+        raise Invalid(message, details={field: [message]})
+    return value
+
+
+def checked_filters(levels, tags) -> tuple[list[str], list[str]]:
+    """Levels from the list and tags normalised as questions carry them."""
     if any(level not in LEVELS for level in levels):
         raise Invalid("Choose levels from the list.", details={"levels": []})
     tags = sorted({str(tag).strip().lower().lstrip("#") for tag in tags} - {""})
@@ -90,6 +84,14 @@ def _checked_choice(levels, tags, question_count, seconds) -> tuple[list[str], l
         message = f"Use at most {MAX_TAGS} tags of up to {MAX_TAG} characters."
         raise Invalid(message, details={"tags": [message]})
     return sorted(set(levels)), tags
+
+
+def _checked_choice(levels, tags, question_count, seconds) -> tuple[list[str], list[str]]:
+    checked_count("question_count", question_count, MIN_QUESTIONS, MAX_QUESTIONS,
+                  f"Choose from {MIN_QUESTIONS} to {MAX_QUESTIONS} questions.")  # fmt: skip
+    checked_count("seconds_per_question", seconds, MIN_SECONDS, MAX_SECONDS,
+                  f"Allow from {MIN_SECONDS} to {MAX_SECONDS} seconds a question.")  # fmt: skip
+    return checked_filters(levels, tags)
 
 
 def matching_questions(deck_ids: list[int], levels: list[str], tags: list[str]) -> list[int]:
@@ -114,7 +116,7 @@ def create_quiz(
     """A new quiz of up to `question_count` questions drawn at random from those that match
     (all of them when fewer match); nothing is saved when none does."""
     levels, tags = _checked_choice(levels, tags, question_count, seconds_per_question)
-    decks = _deck_ids(person, list(deck_ids))
+    decks = chosen_decks(person, list(deck_ids))
     pool = matching_questions(decks, levels, tags) if decks else []
     if not pool:
         raise NoQuestions(

@@ -144,6 +144,24 @@ def review(
     return _result(log)
 
 
+def relearn_now(
+    person: User, question_id: int, duration_ms: int, idempotency_key: str
+) -> ReviewResult:
+    """A recall failed elsewhere (a question scored low in a mock interview): the deck is
+    followed, the failure applied as an Again answer, and the card made due at once rather
+    than after its first learning step. Not found when the person may not practise it."""
+    question = visible_question(person, question_id)
+    if not db.session.get(DeckFollow, (person.id, question.deck_id)):
+        db.session.add(DeckFollow(person_id=person.id, deck_id=question.deck_id))
+        db.session.commit()
+    result = review(person, question_id, 1, duration_ms, idempotency_key)
+    if not result.replayed:
+        card = _locked_card(person.id, question_id)
+        card.due = min(card.due, result.reviewed_at)
+        db.session.commit()
+    return result
+
+
 def _checked(rating, duration_ms, key) -> tuple[int, int, str]:
     if isinstance(rating, bool) or not isinstance(rating, int) or rating not in scheduler.RATINGS:
         raise Invalid("Rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).",

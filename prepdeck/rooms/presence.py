@@ -1,0 +1,63 @@
+"""Who is connected to a room, kept in the database so that every process sees it: one row per
+live connection, refreshed by the client's heartbeat, deleted when the connection closes. A
+process that dies takes no goodbye with it: its rows stop being refreshed and stop counting
+after `PRESENCE_SECONDS`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from prepdeck.extensions import db
+from prepdeck.practice import services as practice
+from prepdeck.rooms.models import Connection, Participant, Room
+
+PRESENCE_SECONDS = 60  # the client's heartbeat comes every 20 s
+HEARTBEAT_SECONDS = 20
+
+
+def arrived(sid: str, seat: Participant) -> None:
+    row = db.session.get(Connection, (sid, seat.room_id))
+    if row is None:
+        db.session.add(Connection(sid=sid, room_id=seat.room_id, person_id=seat.person_id,
+                                  seen_at=practice.clock()))  # fmt: skip
+    else:
+        row.seen_at = practice.clock()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same join twice at once: one row is enough
+        db.session.rollback()
+
+
+def left(sid: str) -> list[int]:
+    """Forget the connection; the rooms it was in."""
+    rooms = list(db.session.scalars(sa.select(Connection.room_id).where(Connection.sid == sid)))
+    if rooms:
+        db.session.execute(sa.delete(Connection).where(Connection.sid == sid))
+        db.session.commit()
+    return rooms
+
+
+def left_room(sid: str, room_id: int) -> None:
+    db.session.execute(
+        sa.delete(Connection).where(Connection.sid == sid, Connection.room_id == room_id)
+    )
+    db.session.commit()
+
+
+def people(room: Room) -> list[dict]:
+    """Everyone in the room with their role, and whether they are connected now."""
+    since = practice.clock() - timedelta(seconds=PRESENCE_SECONDS)
+    here = set(
+        db.session.scalars(
+            sa.select(Connection.person_id).where(
+                Connection.room_id == room.id, Connection.seen_at > since
+            )
+        )
+    )
+    return [
+        {"id": p.person_id, "name": p.person.display_name, "role": p.role,
+         "connected": p.person_id in here}
+        for p in room.participants
+    ]  # fmt: skip
