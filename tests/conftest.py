@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -23,7 +24,16 @@ from prepdeck.extensions import db
 from tests.browser import LiveServer, Visitor
 from tests.celery_workers import Worker
 from tests.factories import PASSWORD, AdminFactory, UserFactory
-from tests.services import CHROMIUM_ARGS, PrivateRedis, WsgiServer, chromium_path, missing
+from tests.gunicorn_servers import APP, Server, production_env
+from tests.services import (
+    CHROMIUM_ARGS,
+    PrivateRedis,
+    WsgiServer,
+    chromium_path,
+    free_port,
+    missing,
+    wait_for,
+)  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -299,3 +309,33 @@ def visitors(browser, live_server):
     yield open_window
     for visitor in opened:
         visitor.close()
+
+
+@pytest.fixture
+def postgres_url(migrated):
+    if not migrated.startswith("postgresql"):
+        missing("TEST_DATABASE_URL is not set")
+    return migrated
+
+
+@pytest.fixture
+def start_server(postgres_url, private_redis, tmp_path):
+    """Start gunicorn on the test database and a private Redis; always stopped afterwards."""
+    servers = []
+
+    def start(app: str = APP, bind: str | None = None, **settings: str) -> Server:
+        """`bind` ("127.0.0.1:PORT") starts it again where an earlier one was."""
+        env = production_env(
+            tmp_path,
+            int(bind.rsplit(":", 1)[1]) if bind else free_port(),
+            **{"SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": postgres_url,
+               "REDIS_URL": private_redis.url, **settings},
+        )  # fmt: skip
+        server = Server(env, tmp_path / f"gunicorn-{len(servers)}.log", app)
+        servers.append(server)
+        wait_for(server.answers, timeout=60, what="gunicorn to answer /healthz")
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

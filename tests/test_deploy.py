@@ -6,112 +6,15 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-import requests
 import yaml
 
-from tests.services import free_port, missing, wait_for
-
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-APP = "prepdeck:create_app()"
-
-# Settings from the developer's shell that would change what gunicorn.conf.py or the app does.
-INHERITED_SETTINGS = (
-    "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "GUNICORN_BIND", "HOST",
-    "PORT", "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS", "PROMETHEUS_MULTIPROC_DIR",
-    "GUNICORN_CMD_ARGS", "XDG_RUNTIME_DIR", "PROXY_FIX_HOPS", "METRICS_ENABLED", "CACHE_TYPE",
-    "RATELIMIT_STORAGE_URI",
-)  # fmt: skip
-
-
-def production_env(home: Path, port: int, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in INHERITED_SETTINGS}
-    env.update(
-        PREPDECK_ENV="production",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
-        HOME=str(home),  # where gunicorn 27 would put its control socket
-        **settings,
-    )
-    return env
-
-
-class Server:
-    """A gunicorn master started as production starts it, stopped within bounded waits."""
-
-    def __init__(self, env: dict[str, str], log: Path, app: str = APP) -> None:
-        self.url = f"http://{env['GUNICORN_BIND']}"
-        self.log = log
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(
-                [GUNICORN, "-c", "gunicorn.conf.py", app],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
-
-    def answers(self) -> bool:
-        if self.process.poll() is not None:
-            raise AssertionError(
-                f"gunicorn exited with {self.process.returncode}:\n{self.output()}"
-            )
-        try:
-            return requests.get(f"{self.url}/healthz", timeout=2).status_code == 200
-        except (requests.ConnectionError, requests.Timeout):
-            # The master listens before its worker has loaded the app: a connection may be
-            # accepted and then wait.
-            return False
-
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return requests.get(f"{self.url}{path}", timeout=10, allow_redirects=False, **kwargs)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def postgres_url(migrated):
-    if not migrated.startswith("postgresql"):
-        missing("TEST_DATABASE_URL is not set")
-    return migrated
-
-
-@pytest.fixture
-def start_server(postgres_url, private_redis, tmp_path):
-    """Start gunicorn on the test database and a private Redis; always stopped afterwards."""
-    servers = []
-
-    def start(app: str = APP, **settings: str) -> Server:
-        env = production_env(
-            tmp_path,
-            free_port(),
-            SECRET_KEY=secrets.token_hex(32),
-            DATABASE_URL=postgres_url,
-            REDIS_URL=private_redis.url,
-            **settings,
-        )
-        server = Server(env, tmp_path / f"gunicorn-{len(servers)}.log", app)
-        servers.append(server)
-        wait_for(server.answers, timeout=60, what="gunicorn to answer /healthz")
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+from tests.gunicorn_servers import APP, GUNICORN, ROOT, production_env
+from tests.services import free_port, missing
 
 
 @pytest.mark.slow
