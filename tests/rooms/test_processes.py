@@ -3,6 +3,7 @@ Socket.IO's message queue, and a participant whose process is killed and started
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -22,10 +23,8 @@ def kill_hard(server) -> None:
     children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
     workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
     for pid in (server.process.pid, *workers):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     server.process.wait(timeout=10)
     for pid in workers:
         wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), what=f"worker {pid} to end")
