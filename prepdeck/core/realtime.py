@@ -63,6 +63,7 @@ def init_realtime(app: Flask, registrars: list[Callable[[SocketIO], None]]) -> S
         engineio_logger=False,
     )
     socketio.on_event("connect", _connect)
+    app.jinja_env.globals["realtime_protocol"] = PROTOCOL
     for register in registrars:
         register(socketio)
     return socketio
@@ -75,6 +76,19 @@ def server() -> SocketIO:
 def person_room(person_id: int) -> str:
     """The Socket.IO room of all of one person's connections (job notices go there)."""
     return f"person:{person_id}"
+
+
+def notify(person_id: int, event: str, data: dict) -> None:
+    """Tell every connection of one person (a job's progress, its end). From a Celery worker it
+    goes through the message queue; with none (the embedded defaults) a worker's notice reaches
+    nobody, and the pages' polling shows the change instead. Never fails the caller."""
+    socketio = current_app.extensions.get("socketio")
+    if socketio is None:
+        return
+    try:
+        socketio.emit(event, data, to=person_room(person_id))
+    except Exception:  # the queue is down: the page's polling still shows the change
+        current_app.logger.warning("live notice %s not sent", event, exc_info=True)
 
 
 def _connect(auth=None):

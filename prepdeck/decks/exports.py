@@ -7,7 +7,7 @@ from prepdeck.accounts.models import User
 from prepdeck.celery_app import enqueue
 from prepdeck.core.errors import Conflict, Expired, NotFound
 from prepdeck.core.models import utcnow
-from prepdeck.decks import retention
+from prepdeck.decks import live, retention
 from prepdeck.decks.models import Deck, ExportJob
 from prepdeck.decks.transfer import FORMATS, export_deck
 from prepdeck.extensions import db
@@ -55,9 +55,11 @@ def run(job_id: int) -> str:
     job = db.session.get(ExportJob, job_id)
     if job is None or job.state not in ("queued", "running"):
         return job.state if job else "missing"
+    owner_id = job.owner_id
     if job.deck is None:
         job.state, job.error, job.finished_at = "failed", "The deck was deleted.", utcnow()
         db.session.commit()
+        live.job_finished(owner_id, "export", job_id, "failed")
         return "failed"
     try:
         content, mimetype, filename = export_deck(job.deck, job.fmt)
@@ -65,9 +67,11 @@ def run(job_id: int) -> str:
         db.session.rollback()
         job.state, job.error, job.finished_at = "failed", UNEXPECTED, utcnow()
         db.session.commit()
+        live.job_finished(owner_id, "export", job_id, "failed")
         raise
     job.content, job.mimetype, job.filename = content, mimetype, filename
     job.state, job.finished_at = "succeeded", utcnow()
     db.session.commit()
-    retention.keep_newest_exports(job.owner_id)
+    retention.keep_newest_exports(owner_id)
+    live.job_finished(owner_id, "export", job_id, "succeeded")
     return "succeeded"

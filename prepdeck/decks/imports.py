@@ -28,7 +28,7 @@ from prepdeck.accounts.models import User
 from prepdeck.celery_app import enqueue
 from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound
 from prepdeck.core.models import utcnow
-from prepdeck.decks import reimport, retention
+from prepdeck.decks import live, reimport, retention
 from prepdeck.decks.decoding import check_upload, decode_document
 from prepdeck.decks.importer import ParsedDocument, parse_document, shorten
 from prepdeck.decks.models import Deck, ImportJob
@@ -194,6 +194,7 @@ def run(job_id: int) -> str:
     def progress(done: int, total: int) -> None:
         if track:
             _update(job_id, processed=done, total=total)
+        live.job_progress(owner_id, "import", job_id, done, total)
 
     def succeeded(deck: Deck, outcome: reimport.Outcome) -> None:
         job.deck_id, job.state, job.finished_at = deck.id, "succeeded", utcnow()
@@ -208,13 +209,16 @@ def run(job_id: int) -> str:
     except (Invalid, Forbidden) as error:  # the document or the deck changed since the preview
         db.session.rollback()
         _update(job_id, state="failed", error=error.message, finished_at=utcnow())
+        live.job_finished(owner_id, "import", job_id, "failed")
         return "failed"
     except Exception:
         db.session.rollback()
         _update(job_id, state="failed", error=UNEXPECTED, finished_at=utcnow())
+        live.job_finished(owner_id, "import", job_id, "failed")
         raise  # logged, and shown as failed in the admin's job list
     finally:
         retention.keep_newest_import_documents(owner_id)
+    live.job_finished(owner_id, "import", job_id, "succeeded")
     return "succeeded"
 
 

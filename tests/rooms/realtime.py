@@ -18,7 +18,7 @@ from tests.services import TIMEOUT_MS
 
 TIMEOUT = TIMEOUT_MS / 1000
 EVENTS = ("room:state", "room:question", "room:draft", "room:chat", "room:presence",
-          "room:scored", "room:ended", "refused")  # fmt: skip
+          "room:scored", "room:ended", "refused", "job:progress", "job:finished")  # fmt: skip
 ROWS = [
     ("What is the application context?", "It holds `current_app`.", "basic"),
     ("How does Flask pick a URL rule?", "Werkzeug's map matches the path.", "intermediate"),
