@@ -11,6 +11,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from prepdeck import create_app
 from prepdeck.config import normalise_database_url
 from prepdeck.core import mail
 from prepdeck.extensions import db
+from prepdeck.practice import services as practice
 from tests.browser import LiveServer, Visitor
 from tests.celery_workers import Worker
 from tests.factories import PASSWORD, AdminFactory, UserFactory
@@ -339,3 +341,28 @@ def start_server(postgres_url, private_redis, tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+class Clock:
+    """The server's clock, as practice and rooms read it: still until moved."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> datetime:
+        self.now = now.astimezone(UTC)
+        return self.now
+
+    def move(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock(datetime(2025, 1, 6, 12, 0, tzinfo=UTC))
+    monkeypatch.setattr(practice, "clock", fake)
+    return fake
