@@ -99,12 +99,14 @@ def _connect(auth=None):
             {"message": f"This server speaks protocol {PROTOCOL}: update the client.",
              "protocol": PROTOCOL},
         )  # fmt: skip
-    person = _token_person(auth["token"]) if "token" in auth else _session_person()
+    person, until = _token_person(auth["token"]) if "token" in auth else (_session_person(), None)
     if person is None:
         raise ConnectionRefusedError(
             "unauthorized", {"message": "Sign in, or send a valid access token, to connect."}
         )
-    session[PERSON_KEY] = person.id
+    # Checked again on every event: a password change, a disabled account or (for a token)
+    # its expiry ends what the connection may do, as it ends sessions and tokens.
+    session[PERSON_KEY] = (person.id, person.session_version, until)
     join_room(person_room(person.id))
 
 
@@ -112,24 +114,30 @@ def _session_person() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _token_person(token) -> User | None:
+def _token_person(token) -> tuple[User | None, float | None]:
+    """The token's account and when the token expires (a Unix time)."""
     from prepdeck.accounts import tokens
 
     if not isinstance(token, str) or len(token) > 4096:
-        return None
+        return None, None
     try:
         payload = decode_token(token)
         if payload.get("type") != "access" or tokens.is_revoked(payload):
-            return None
+            return None, None
     except (jwt.PyJWTError, JWTExtendedException, DomainError):
-        return None
-    return tokens.token_user(payload)
+        return None, None
+    return tokens.token_user(payload), payload.get("exp")
 
 
 def connected_person() -> User:
-    person_id = session.get(PERSON_KEY)
+    person_id, version, until = session.get(PERSON_KEY) or (None, None, None)
     person = db.session.get(User, person_id) if person_id else None
-    if person is None or not person.may_sign_in:
+    if (
+        person is None
+        or not person.may_sign_in
+        or person.session_version != version
+        or (until is not None and time.time() >= until)
+    ):
         raise Unauthorized("Sign in again to go on.")
     return person
 

@@ -9,10 +9,12 @@ import pytest
 import socketio
 from flask_jwt_extended import create_access_token
 
+from prepdeck.accounts import services as accounts
 from prepdeck.accounts import tokens
+from prepdeck.accounts.models import User
 from prepdeck.extensions import db
 from prepdeck.rooms.models import Room, RoomItem, RoomMessage
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.rooms.realtime import Peer, meeting
 
 
@@ -132,7 +134,7 @@ def test_connections_without_a_valid_sign_in_or_protocol_are_refused(live_server
     met, _connect = room
     app = live_server.app
     with app.app_context():
-        candidate = db.session.get(type(UserFactory._meta.model()), met.candidate_id)
+        candidate = db.session.get(User, met.candidate_id)
         expired = create_access_token(str(candidate.id), additional_claims={"sv": 1},
                                       expires_delta=timedelta(seconds=-5))  # fmt: skip
         revoked = tokens.access_token(candidate)["access_token"]
@@ -159,3 +161,15 @@ def test_connections_without_a_valid_sign_in_or_protocol_are_refused(live_server
         client.connect(live_server.url, auth={"protocol": 1, "token": met.candidate_token},
                        headers={"Origin": "https://evil.example"}, transports=["websocket"],
                        wait_timeout=10)  # fmt: skip
+
+
+def test_a_password_change_ends_what_an_open_connection_may_do(live_server, room):
+    met, connect = room
+    candidate = connect(met.candidate_token)
+    assert candidate.call("room:join", {"room": met.room_id})["ok"]
+    with live_server.app.app_context():
+        person = db.session.get(User, met.candidate_id)
+        accounts.change_password(person, PASSWORD, "a much newer passphrase 42")
+    refused(candidate, "room:chat", {"room": met.room_id, "text": "still me?"}, "unauthorized")
+    with live_server.app.app_context():
+        assert db.session.query(RoomMessage).count() == 0
