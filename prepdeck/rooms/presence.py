@@ -18,6 +18,11 @@ HEARTBEAT_SECONDS = 20
 
 
 def arrived(sid: str, seat: Participant) -> None:
+    """The connection is in the room now; rows its room's dead processes left are cleared."""
+    stale = practice.clock() - timedelta(seconds=10 * PRESENCE_SECONDS)
+    db.session.execute(
+        sa.delete(Connection).where(Connection.room_id == seat.room_id, Connection.seen_at < stale)
+    )
     row = db.session.get(Connection, (sid, seat.room_id))
     if row is None:
         db.session.add(Connection(sid=sid, room_id=seat.room_id, person_id=seat.person_id,

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from prepdeck.accounts import tokens
 from prepdeck.extensions import db
 from prepdeck.practice import services as practice
 from prepdeck.practice.models import Card
+from prepdeck.rooms import services as rooms
 from prepdeck.rooms.models import Room, RoomItem, RoomMessage
+from tests.factories import UserFactory
 from tests.rooms.realtime import ROWS, Peer, meeting
 
 
@@ -100,3 +103,35 @@ def test_a_whole_interview_over_websocket(live_server, interview):
         card = db.session.get(Card, (met.candidate_id, items[0].question_id))
         assert card is not None and card.due <= practice.clock()
         assert db.session.get(Card, (met.candidate_id, items[1].question_id)) is None
+
+
+def test_a_late_watcher_gets_the_room_as_it_is_and_only_watches(live_server, interview):
+    met, connect = interview
+    with live_server.app.app_context():
+        room = db.session.get(Room, met.room_id)
+        room.allow_watchers = True
+        db.session.commit()
+        watcher = UserFactory(display_name="Wendy Watcher")
+        assert rooms.accept_invite(watcher, room.token).role == "watcher"
+        watcher_token = tokens.access_token(watcher)["access_token"]
+    interviewer, candidate = connect(met.interviewer_token), connect(met.candidate_token)
+    interviewer.call("room:join", {"room": met.room_id})
+    candidate.call("room:join", {"room": met.room_id})
+    asked = interviewer.call("room:push", {"room": met.room_id})["question"]
+    candidate.call("room:draft", {"room": met.room_id, "item": asked["item"], "text": "So far"})
+    interviewer.call("room:chat", {"room": met.room_id, "text": "Welcome"})
+
+    late = connect(watcher_token)
+    state = late.call("room:join", {"room": met.room_id})["state"]
+    assert state["you"]["role"] == "watcher"
+    assert state["question"]["item"] == asked["item"] and state["draft"]["text"] == "So far"
+    assert [m["text"] for m in state["chat"]] == ["Welcome"]
+    assert "items" not in state and "invite_url" not in state
+    ack = late.call("room:chat", {"room": met.room_id, "text": "Can I say something?"})
+    assert ack["error"]["code"] == "forbidden"
+    candidate.call("room:draft", {"room": met.room_id, "item": asked["item"], "text": "More"})
+    assert late.next("room:draft")["text"] == "More"
+    assert interviewer.call("room:score", {"room": met.room_id, "item": asked["item"],
+                                           "score": 3})["ok"]  # fmt: skip
+    interviewer.next("room:scored")
+    assert "room:scored" not in [name for name, _ in late.seen()]  # scores are the interviewer's
