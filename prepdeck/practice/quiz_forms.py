@@ -26,8 +26,9 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class QuizForm(FlaskForm):
-    """`decks` choices are set by the view: the decks the person follows, and their own."""
+class DeckChoiceForm(FlaskForm):
+    """Which questions to draw: from which decks, levels and tags. `decks` choices are set by
+    the view: the decks the person follows, and their own."""
 
     decks = CheckboxesField(
         "Decks", coerce=int, choices=[],
@@ -39,8 +40,11 @@ class QuizForm(FlaskForm):
     )  # fmt: skip
     tags = StringField(
         "Tags", validators=[Length(max=600)],
-        description="Separated by commas or spaces; a question with any of them is asked.",
+        description="Separated by commas or spaces; a question with any of them may be drawn.",
     )  # fmt: skip
+
+
+class QuizForm(DeckChoiceForm):
     question_count = IntegerField(
         "Questions", default=10,
         validators=[InputRequired(), NumberRange(min=MIN_QUESTIONS, max=MAX_QUESTIONS)],

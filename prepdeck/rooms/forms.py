@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from prepdeck.decks.models import LEVELS
-from prepdeck.practice.quiz_forms import CheckboxesField
+from prepdeck.practice.quiz_forms import DeckChoiceForm
 from prepdeck.rooms.services import (
     MAX_MINUTES,
     MAX_QUESTIONS,
@@ -18,21 +15,8 @@ from prepdeck.rooms.services import (
 )
 
 
-class RoomForm(FlaskForm):
-    """`decks` choices are set by the view: the decks the interviewer follows, and their own."""
-
+class RoomForm(DeckChoiceForm):
     title = StringField("Title", default="Mock interview", validators=[Length(max=MAX_TITLE)])
-    decks = CheckboxesField(
-        "Decks", coerce=int, choices=[], description="None ticked: every deck you follow."
-    )
-    levels = CheckboxesField(
-        "Levels", choices=[SelectChoice(level, level.capitalize()) for level in LEVELS],
-        description="None ticked: every level.",
-    )  # fmt: skip
-    tags = StringField(
-        "Tags", validators=[Length(max=600)],
-        description="Separated by commas or spaces; a question with any of them may be asked.",
-    )  # fmt: skip
     question_count = IntegerField(
         "Questions", default=5,
         validators=[InputRequired(), NumberRange(min=MIN_QUESTIONS, max=MAX_QUESTIONS)],

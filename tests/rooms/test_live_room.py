@@ -3,7 +3,6 @@ served on a loopback port: what each role receives, and what is stored."""
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from prepdeck.accounts import tokens
@@ -13,22 +12,7 @@ from prepdeck.practice.models import Card
 from prepdeck.rooms import services as rooms
 from prepdeck.rooms.models import Room, RoomItem, RoomMessage
 from tests.factories import UserFactory
-from tests.rooms.realtime import ROWS, Peer, meeting
-
-
-@pytest.fixture
-def interview(live_server):
-    met = meeting(live_server.app)
-    opened: list[Peer] = []
-
-    def connect(token: str, **kwargs) -> Peer:
-        peer = Peer(live_server.url, token=token, **kwargs)
-        opened.append(peer)
-        return peer
-
-    yield met, connect
-    for peer in opened:
-        peer.close()
+from tests.rooms.realtime import ROWS
 
 
 def test_a_whole_interview_over_websocket(live_server, interview):

@@ -15,22 +15,7 @@ from prepdeck.accounts.models import User
 from prepdeck.extensions import db
 from prepdeck.rooms.models import Room, RoomItem, RoomMessage
 from tests.factories import PASSWORD, UserFactory
-from tests.rooms.realtime import Peer, meeting
-
-
-@pytest.fixture
-def room(live_server):
-    met = meeting(live_server.app)
-    opened: list[Peer] = []
-
-    def connect(token: str, **kwargs) -> Peer:
-        peer = Peer(live_server.url, token=token, **kwargs)
-        opened.append(peer)
-        return peer
-
-    yield met, connect
-    for peer in opened:
-        peer.close()
+from tests.rooms.realtime import Peer
 
 
 def refused(peer: Peer, event: str, payload: dict, code: str) -> dict:
@@ -41,8 +26,8 @@ def refused(peer: Peer, event: str, payload: dict, code: str) -> dict:
     return told
 
 
-def test_outsiders_and_wrong_roles_are_refused(live_server, room):
-    met, connect = room
+def test_outsiders_and_wrong_roles_are_refused(live_server, interview):
+    met, connect = interview
     with live_server.app.app_context():
         outsider = tokens.access_token(UserFactory())["access_token"]
     stranger, candidate = connect(outsider), connect(met.candidate_token)
@@ -63,8 +48,8 @@ def test_outsiders_and_wrong_roles_are_refused(live_server, room):
         assert db.session.get(RoomItem, first["item"]).answer == ""
 
 
-def test_events_out_of_order_are_refused(live_server, room):
-    met, connect = room
+def test_events_out_of_order_are_refused(live_server, interview):
+    met, connect = interview
     interviewer, candidate = connect(met.interviewer_token), connect(met.candidate_token)
     state = interviewer.call("room:join", {"room": met.room_id})["state"]
     first, second, third = (item["item"] for item in state["items"])
@@ -94,8 +79,8 @@ def test_events_out_of_order_are_refused(live_server, room):
         assert all(i.answer == "" for i in items.values())
 
 
-def test_bad_payloads_and_floods_are_refused_and_the_room_goes_on(live_server, room):
-    met, connect = room
+def test_bad_payloads_and_floods_are_refused_and_the_room_goes_on(live_server, interview):
+    met, connect = interview
     interviewer, candidate = connect(met.interviewer_token), connect(met.candidate_token)
     candidate.call("room:join", {"room": met.room_id})
     asked = interviewer.call("room:push", {"room": met.room_id})["question"]
@@ -130,8 +115,8 @@ def test_bad_payloads_and_floods_are_refused_and_the_room_goes_on(live_server, r
         assert db.session.get(RoomItem, asked["item"]).answer == "My answer"
 
 
-def test_connections_without_a_valid_sign_in_or_protocol_are_refused(live_server, room):
-    met, _connect = room
+def test_connections_without_a_valid_sign_in_or_protocol_are_refused(live_server, interview):
+    met, _connect = interview
     app = live_server.app
     with app.app_context():
         candidate = db.session.get(User, met.candidate_id)
@@ -163,8 +148,8 @@ def test_connections_without_a_valid_sign_in_or_protocol_are_refused(live_server
                        wait_timeout=10)  # fmt: skip
 
 
-def test_a_password_change_ends_what_an_open_connection_may_do(live_server, room):
-    met, connect = room
+def test_a_password_change_ends_what_an_open_connection_may_do(live_server, interview):
+    met, connect = interview
     candidate = connect(met.candidate_token)
     assert candidate.call("room:join", {"room": met.room_id})["ok"]
     with live_server.app.app_context():
