@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import requests
 import socketio
 from flask_jwt_extended import create_access_token
 
@@ -158,3 +159,10 @@ def test_a_password_change_ends_what_an_open_connection_may_do(live_server, inte
     refused(candidate, "room:chat", {"room": met.room_id, "text": "still me?"}, "unauthorized")
     with live_server.app.app_context():
         assert db.session.query(RoomMessage).count() == 0
+
+
+def test_an_old_socket_io_client_is_told_its_version_is_not_spoken(live_server):
+    # Socket.IO 2 clients speak Engine.IO 3: refused at the handshake, before any sign-in.
+    answer = requests.get(f"{live_server.url}/socket.io/", timeout=10,
+                          params={"EIO": "3", "transport": "polling"})  # fmt: skip
+    assert answer.status_code == 400 and "unsupported version" in answer.text.lower()
