@@ -37,6 +37,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class ClosedSocketNoise(logging.Filter):
+    """The development server reads the close frame of a WebSocket that simple-websocket has
+    finished with as a new request and logs "code 400, message Bad request syntax ('\\x88...')"
+    at error level. Nothing failed; that one line is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        return not ("Bad request syntax" in text and ("('\\x88" in text or "('\\x81" in text))
+
+
 def configure_logging(app: Flask) -> None:
     root = logging.getLogger()
     if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
@@ -45,7 +55,10 @@ def configure_logging(app: Flask) -> None:
         root.handlers = [handler]
     root.setLevel(app.config["LOG_LEVEL"].upper())
     # Werkzeug's own access log would duplicate ours.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    werkzeug = logging.getLogger("werkzeug")
+    werkzeug.setLevel(logging.WARNING)
+    if not any(isinstance(f, ClosedSocketNoise) for f in werkzeug.filters):
+        werkzeug.addFilter(ClosedSocketNoise())
     # At DEBUG these log client secrets, provider tokens and token request bodies.
     for chatty in ("flask_dance", "requests_oauthlib", "oauthlib"):
         logging.getLogger(chatty).setLevel(logging.INFO)

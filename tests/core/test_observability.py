@@ -121,3 +121,18 @@ def test_security_headers_on_every_response(client):
 def test_account_pages_are_not_cached(client, user):
     login(client, user.email)
     assert client.get("/account/settings").headers["Cache-Control"] == "no-store"
+
+
+def test_the_closed_socket_noise_of_the_development_server_is_dropped_and_nothing_else():
+    import logging
+
+    from prepdeck.core.logging import ClosedSocketNoise
+
+    def record(*args) -> logging.LogRecord:
+        message = "%s - - [%s] code %s, message %s"
+        return logging.LogRecord("werkzeug", logging.ERROR, "", 0, message, args, None)
+
+    noise = ClosedSocketNoise()
+    assert not noise.filter(record("127.0.0.1", "now", "400", "Bad request syntax ('\\x88\\x82')"))
+    assert noise.filter(record("127.0.0.1", "now", "400", "Bad request syntax ('GET /%')"))
+    assert noise.filter(record("127.0.0.1", "now", "500", "Internal error"))
