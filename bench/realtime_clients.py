@@ -71,7 +71,7 @@ class Server:
         seq = int(data["text"].split(" ", 1)[0].lstrip("#"))
         times = self.receipts.setdefault(seq, [])
         times.append(at)
-        if len(times) == len(self.clients):
+        if len(times) == len(self.clients):  # the last one here: report (and size) once
             del self.receipts[seq]
             report(got=self.name, seq=seq, times=times, bytes=len(json.dumps(data)))
 

@@ -82,7 +82,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     realtime = parser.add_argument_group("realtime part (also --redis-url, --app-log-level)")
     realtime.add_argument("--realtime-clients", type=int, default=200, help="in the room")
     realtime.add_argument("--realtime-processes", type=int, default=4, help="client processes")
-    realtime.add_argument("--realtime-messages", type=int, default=40, help="measured, each")
+    realtime.add_argument("--realtime-messages", type=int, default=50, help="measured, each")
     realtime.add_argument("--realtime-warmup", type=int, default=5, help="messages not counted")
     return parser.parse_args(argv)
 
