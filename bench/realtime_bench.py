@@ -265,12 +265,14 @@ class Clients:
         return [process.pid for process in self.processes]
 
     def ready(self) -> dict[str, float]:
-        """Seconds each process took to connect and join all its clients."""
-        deadline, seconds = time.monotonic() + SETUP_TIMEOUT, {}
-        while len(seconds) < self.count:
+        """Per server, the longest any process took to connect and join its clients there."""
+        deadline, seconds, done = time.monotonic() + SETUP_TIMEOUT, {}, 0
+        while done < self.count:
             line = self.next(deadline, "connecting the clients")
             if "ready" in line:
-                seconds[f"process {len(seconds) + 1}"] = line["ready"]
+                done += 1
+                for name, took in line["ready"].items():
+                    seconds[name] = max(seconds.get(name, 0.0), took)
         return seconds
 
     def next(self, deadline: float, doing: str, required: bool = True) -> dict | None:

@@ -4,8 +4,9 @@ WebSocket, one asyncio loop) connected to the servers it is given, each joined t
 Driven over stdin and stdout, one JSON object a line:
 
 - in, first: `{"servers": {name: {"url", "join": [event, payload], "say": [event, payload],
-  "auths": [auth, ...]}}, "concurrency": n}`; out: `{"ready": seconds}` once every client has
-  connected and joined (or `{"error": ...}`, and the process exits);
+  "auths": [auth, ...]}}, "concurrency": n}`; out: `{"ready": {name: seconds}}` once every
+  client has connected and joined, one server after the other (or `{"error": ...}`, and the
+  process exits);
 - in: `{"send": name, "client": i, "seq": n, "text": t}`: that client sends the `say` event
   with the text; out: `{"sent": name, "seq": n, "t0": ...}`, then `{"ack": ...}` with the
   server's acknowledgement;
@@ -101,14 +102,16 @@ async def main() -> None:
     spec = json.loads(await stdin.readline())
     servers = {name: Server(name, given) for name, given in spec["servers"].items()}
     gate = asyncio.Semaphore(spec["concurrency"])
-    started = now()
+    ready = {}
     try:
-        for server in servers.values():
+        for name, server in servers.items():
+            started = now()
             await server.connect(gate)
+            ready[name] = now() - started
     except Exception as error:  # reported to the benchmark, which stops
         report(error=f"{type(error).__name__}: {error}")
         return
-    report(ready=now() - started)
+    report(ready=ready)
     pending = set()
     while line := await stdin.readline():
         command = json.loads(line)

@@ -149,7 +149,7 @@ def _target(results: RealtimeResults) -> str:
 
 def _notes(results: RealtimeResults) -> str:
     per_receipt = results.client_cpu / max(results.receipts, 1) * 1e6
-    ready = ", ".join(f"{seconds:.1f}" for seconds in results.ready_seconds.values())
+    ready = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in results.ready_seconds.items())
     count = len(results.timing(PREPDECK, "last"))
     lines = [
         f"- With {count} messages per server, p99 lies between the two slowest messages: "
@@ -158,11 +158,12 @@ def _notes(results: RealtimeResults) -> str:
         f"({results.client_cpu:.1f} s for {results.receipts:,} receipts, warm-up included): "
         f"a process holds 1/{results.processes} of the clients, so its last receipt of a "
         "message can wait for the ones before it in that process, on every server alike.",
-        f"- Connecting and joining all clients (three servers, {CONNECT_CONCURRENCY} in flight per "
-        f"process) took {ready} s per process. On Prepdeck every `room:join` tells the whole "
-        "room who is present (`room:presence`, the list of everyone seated), so joining "
-        f"{results.clients} people sends about {results.clients**2 // 2:,} such messages; the "
-        "rounds start only once its worker is idle again.",
+        f"- Connecting and joining the clients, one server after the other, "
+        f"{CONNECT_CONCURRENCY} in flight per process, took: {ready}. On Prepdeck every "
+        "`room:join` tells the whole room who is present (`room:presence`, the list of "
+        f"everyone seated), so joining {results.clients} people sends about "
+        f"{results.clients**2 // 2:,} such messages; the rounds start only once its worker is "
+        "idle again.",
     ]
     for name, missing in results.missing.items():
         lines.append(f"- **{name}: {missing:,} receipts never came** (those messages are left "
