@@ -7,9 +7,9 @@ history: nothing is still there after a delete, and what was created can be read
 
 Fixed seed, authenticated (a fresh token per case, so a case that revokes its token does not
 disarm the ones after it), on a database that holds a public deck (followed, partly answered), a
-private deck of someone else, questions, an import, an export, a quiz, an interview plan and mock-interview
-rooms (one to join) for the generated ids to hit. Every operation must also have been reached (answered 2xx) at least
-once, so that none passes only by being refused.
+private deck of someone else, questions, an import, an export, a quiz, an interview plan and
+mock-interview rooms (one to join) for the generated ids to hit. Every operation must also have
+been reached (answered 2xx) at least once, so that none passes only by being refused.
 """
 
 from __future__ import annotations

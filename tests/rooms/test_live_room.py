@@ -90,7 +90,10 @@ def test_a_whole_interview_over_websocket(live_server, interview):
             sa.select(RoomItem).where(RoomItem.room_id == met.room_id).order_by(RoomItem.position)
         ).all()
         assert [(i.answer, i.score, i.notes) for i in items] == [
-            ("It holds current_app and g.", 2, "Missed g."), ("", 5, ""), ("", None, "")]
+            ("It holds current_app and g.", 2, "Missed g."),
+            ("", 5, ""),
+            ("", None, ""),
+        ]
         chat = db.session.scalars(sa.select(RoomMessage.text).order_by(RoomMessage.id)).all()
         assert chat == ["Take your time.", "<b>Thanks</b>"]
         # The question scored 2 is due now in the candidate's practice; the one scored 5 is not.
