@@ -358,6 +358,8 @@ def _deliver(server: servers.Server, clients: Clients, name: str, seq: int, text
                 raise SystemExit(f"Realtime benchmark: {name} refused message {seq}: {line}")
             delivery.ack, acked = line["t"], True
     delivery.cpu = server.cpu_seconds() - cpu
+    if not delivery.times:  # the server is gone or stuck: waiting on each message would not end
+        raise SystemExit(f"Realtime benchmark: {name} delivered message {seq} to no client.")
     return delivery
 
 
