@@ -55,9 +55,10 @@ clean:
 	rm -rf $(VENV) node_modules prepdeck/static/vendor .pytest_cache .ruff_cache
 
 # Import throughput and search latency on PostgreSQL (TEST_DATABASE_URL or the local server),
-# HTTP throughput under Gunicorn with wrk (`apt-get install -y wrk`; it flushes Redis db 14), and
-# the practice queue and review submissions of a learner with 50,000 cards and 1,000,000 reviews;
-# writes docs/performance.md. BENCH_ARGS="--only import" (or decks, http, practice) or
+# HTTP throughput under Gunicorn with wrk (`apt-get install -y wrk`; it flushes Redis db 14), the
+# practice queue and review submissions of a learner with 50,000 cards and 1,000,000 reviews, and
+# one live-room message to 200 WebSocket clients (flushes the same Redis db);
+# writes docs/performance.md. BENCH_ARGS="--only import" (or decks, http, practice, realtime) or
 # "--repeat 5" passes options through; "--database-url URL" picks the PostgreSQL server.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

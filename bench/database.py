@@ -38,9 +38,10 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def scratch_database(server: str) -> Iterator[str]:
-    """A new, empty database on `server` for the duration of the block; dropped after it."""
-    name = f"prepdeck_bench_{uuid.uuid4().hex[:8]}"
+def scratch_database(server: str, prefix: str = "prepdeck_bench") -> Iterator[str]:
+    """A new, empty database on `server` (named `prefix`_<random>) for the duration of the
+    block; dropped after it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(libpq_url(server), autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:

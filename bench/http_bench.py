@@ -66,7 +66,7 @@ class HttpResults:
 def check(args) -> None:
     """Fail before any work if the run could not finish."""
     wrk.require_wrk()
-    _guard_redis(args.redis_url)
+    guard_redis(args.redis_url)
 
 
 def run(app: Flask, conn: psycopg.Connection, owner_id: int, url: str, args) -> HttpResults:
@@ -98,7 +98,9 @@ def run(app: Flask, conn: psycopg.Connection, owner_id: int, url: str, args) -> 
     return results
 
 
-def _guard_redis(redis_url: str) -> None:
+def guard_redis(redis_url: str) -> None:
+    """Stop unless the Redis database holds nothing but what earlier benchmark runs left
+    (the HTTP and realtime parts flush it)."""
     client = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
     try:
         foreign = [k for k in client.scan_iter(count=1000) if not k.startswith(OUR_KEYS)]
@@ -108,8 +110,8 @@ def _guard_redis(redis_url: str) -> None:
         client.close()
     if foreign:
         raise SystemExit(
-            f"{redis_url} holds other data ({foreign[0]!r}, ...); the HTTP benchmark flushes "
-            "its Redis database: pass a free one with --redis-url."
+            f"{redis_url} holds other data ({foreign[0]!r}, ...); the benchmark flushes its "
+            "Redis database: pass a free one with --redis-url."
         )
 
 

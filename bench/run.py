@@ -1,14 +1,17 @@
 """Prepdeck's benchmarks on PostgreSQL, each measured beside a baseline in the same run, written
 to docs/performance.md: import throughput ("import"), search latency ("decks"), HTTP
-throughput and latency under Gunicorn and wrk ("http"), and the practice queue and review
-submissions of a heavy learner ("practice").
+throughput and latency under Gunicorn and wrk ("http"), the practice queue and review
+submissions of a heavy learner ("practice"), and one live-room message delivered to 200
+WebSocket clients ("realtime").
 
-    .venv/bin/python bench/run.py [--only import|decks|http|practice] [--questions 10000]
-                                  [--corpus 100000] [--repeat 3] [--deck-questions 1000000]
-                                  [--practice-cards 50000] [--database-url URL]
+    .venv/bin/python bench/run.py [--only import|decks|http|practice|realtime]
+                                  [--questions 10000] [--corpus 100000] [--repeat 3]
+                                  [--deck-questions 1000000] [--practice-cards 50000]
+                                  [--realtime-clients 200] [--database-url URL]
 
 The database server comes from --database-url, else TEST_DATABASE_URL, else the local default;
-the run creates its own database on it (prepdeck_bench_<random>) and drops it at the end.
+the run creates its own database on it (<--database-prefix>_<random>, prepdeck_bench_ by
+default) and drops it at the end.
 Each part rewrites only its own section of the report.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shlex
 import signal
 import sys
@@ -29,6 +33,8 @@ import import_bench
 import practice_bench
 import practice_report
 import psycopg
+import realtime_bench
+import realtime_report
 import report
 import search_bench
 from database import (
@@ -42,7 +48,7 @@ from database import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("import", "decks", "http", "practice")
+PARTS = ("import", "decks", "http", "practice", "realtime")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,6 +60,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--budget", type=float, default=12.0, help="seconds per search query")
     parser.add_argument("--seed", type=int, default=20261124)
     parser.add_argument("--database-url", help="PostgreSQL server (SQLAlchemy URL)")
+    parser.add_argument("--database-prefix", default="prepdeck_bench", help="of the scratch DB")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--only", action="append", choices=PARTS, help="run only this part")
     http = parser.add_argument_group("http part")
@@ -72,6 +79,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     practice.add_argument("--practice-iterations", type=int, default=1_000, help="read rounds")
     practice.add_argument("--practice-reviews", type=int, default=2_000, help="submissions")
     practice.add_argument("--practice-budget", type=float, default=30, help="seconds per phase")
+    realtime = parser.add_argument_group("realtime part (also --redis-url, --app-log-level)")
+    realtime.add_argument("--realtime-clients", type=int, default=200, help="in the room")
+    realtime.add_argument("--realtime-processes", type=int, default=4, help="client processes")
+    realtime.add_argument("--realtime-messages", type=int, default=50, help="measured, each")
+    realtime.add_argument("--realtime-warmup", type=int, default=5, help="messages not counted")
     return parser.parse_args(argv)
 
 
@@ -88,11 +100,13 @@ def main(argv: list[str] | None = None) -> None:
     parts = list(dict.fromkeys(args.only or PARTS))  # in the order given, each once
     if "http" in parts:
         http_bench.check(args)
+    if "realtime" in parts:
+        http_bench.guard_redis(args.redis_url)
     # A stopped run still drops its database: SIGTERM unwinds like Ctrl-C (psycopg then
     # cancels the statement in progress).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     clock = time.perf_counter()
-    with scratch_database(server_url(args.database_url)) as url:
+    with scratch_database(server_url(args.database_url), args.database_prefix) as url:
         print(f"Benchmark database: {url.rsplit('/', 1)[-1]}", flush=True)
         app = migrated_app(url)
         try:
@@ -148,11 +162,25 @@ def practice_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str
     return practice_report.section(command_line(), started, elapsed, facts, results)
 
 
+def realtime_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
+    started, clock = datetime.now(UTC), time.perf_counter()
+    print("Realtime benchmark", flush=True)
+    # The production server checks the clients' access tokens: sign them with its key.
+    realtime_app = migrated_app(url, SECRET_KEY=secrets.token_hex(32))
+    try:
+        results = realtime_bench.run(realtime_app, url, args)
+    finally:
+        dispose(realtime_app)
+    elapsed = time.perf_counter() - clock
+    return realtime_report.section(command_line(), started, elapsed, facts, results)
+
+
 RUNNERS = {
     "import": import_part,
     "decks": decks_part,
     "http": http_part,
     "practice": practice_part,
+    "realtime": realtime_part,
 }
 
 

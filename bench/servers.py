@@ -43,15 +43,20 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User and system CPU time used so far by the workers."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for pid in self.workers():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-        return total
+        return cpu_seconds(self.workers())
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time used so far by the processes `pids` (gone ones count 0)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 def gunicorn_settings(env: dict[str, str]) -> dict[str, object]:
