@@ -86,7 +86,7 @@ def draft(person: User, payload: dict) -> dict:
 
 def chat(person: User, payload: dict) -> dict:
     seat = _seat(person, payload, "interviewer", "candidate")
-    sent = state.message(seat.room_id, live.chat(seat, payload.get("text")))
+    sent = state.message(live.chat(seat, payload.get("text")))
     server().emit("room:chat", sent, to=channel(seat.room_id))
     return {"message": sent}
 

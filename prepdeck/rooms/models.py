@@ -62,7 +62,8 @@ class Participant(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     room: Mapped[Room] = relationship(back_populates="participants")
-    person = relationship("User", lazy="joined", viewonly=True)
+    # Loaded when asked for: an event's sender is in the session already, so no query then.
+    person = relationship("User", viewonly=True)
 
 
 class RoomItem(db.Model):

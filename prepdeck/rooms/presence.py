@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from prepdeck.accounts.models import User
 from prepdeck.extensions import db
 from prepdeck.practice import services as practice
 from prepdeck.rooms.models import Connection, Participant, Room
@@ -52,17 +53,19 @@ def left_room(sid: str, room_id: int) -> None:
 
 
 def people(room: Room) -> list[dict]:
-    """Everyone in the room with their role, and whether they are connected now."""
+    """Everyone in the room with their role, and whether they are connected now (one query,
+    however many watch)."""
     since = practice.clock() - timedelta(seconds=PRESENCE_SECONDS)
-    here = set(
-        db.session.scalars(
-            sa.select(Connection.person_id).where(
-                Connection.room_id == room.id, Connection.seen_at > since
-            )
-        )
+    here = (
+        sa.select(Connection.person_id)
+        .where(Connection.room_id == room.id, Connection.seen_at > since)
+        .where(Connection.person_id == Participant.person_id)
+        .exists()
     )
-    return [
-        {"id": p.person_id, "name": p.person.display_name, "role": p.role,
-         "connected": p.person_id in here}
-        for p in room.participants
-    ]  # fmt: skip
+    rows = db.session.execute(
+        sa.select(Participant.person_id, Participant.role, User.display_name, here)
+        .join(User, User.id == Participant.person_id)
+        .where(Participant.room_id == room.id)
+        .order_by(Participant.joined_at, Participant.person_id)
+    )
+    return [{"id": r[0], "name": r[2], "role": r[1], "connected": r[3]} for r in rows]

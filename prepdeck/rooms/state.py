@@ -9,6 +9,7 @@ from flask import url_for
 from prepdeck.core.realtime import PROTOCOL
 from prepdeck.extensions import db
 from prepdeck.rooms import presence
+from prepdeck.rooms.live import ChatLine
 from prepdeck.rooms.models import Participant, Room, RoomItem, RoomMessage
 from prepdeck.rooms.services import current_item, remaining_ms
 
@@ -38,9 +39,9 @@ def draft(room: Room, item: RoomItem) -> dict:
             "at": _when(item.answered_at)}  # fmt: skip
 
 
-def message(room_id: int, row: RoomMessage) -> dict:
-    return {"room": room_id, "id": row.id, "author": row.author.display_name, "role": row.role,
-            "text": row.text, "sent_at": _when(row.sent_at)}  # fmt: skip
+def message(line: ChatLine) -> dict:
+    return {"room": line.room_id, "id": line.id, "author": line.author, "role": line.role,
+            "text": line.text, "sent_at": _when(line.sent_at)}  # fmt: skip
 
 
 def scored(room: Room, item: RoomItem) -> dict:
@@ -74,7 +75,7 @@ def state(room: Room, seat: Participant) -> dict:
         "people": presence.people(room),
         "question": question(room, asking) if asking else None,
         "draft": draft(room, asking) if asking else None,
-        "chat": [message(room.id, row) for row in reversed(chat)],
+        "chat": [message(ChatLine.of(row)) for row in reversed(chat)],
     }  # fmt: skip
     if seat.role == "interviewer":
         result["items"] = [for_interviewer(room, item) for item in room.items]
