@@ -127,22 +127,45 @@ def _page(matches: sa.Select, prompt_hl, snippet, order: tuple, offset: int, lim
 
 
 def _postgres(viewer, text: str, offset: int, limit: int):
+    """One statement: the first COUNT_CAP + 1 matches found by the GIN index are the
+    candidates; they are counted, ranked by `ts_rank` divided by 1 + log(length) (a short
+    answer about the words before a long one that mentions them), and only the page shown
+    gets its headlines. Beyond the cap the order is the best of those candidates: ranking
+    every match of a common word reads every one of its search vectors."""
     tsquery = sa.func.websearch_to_tsquery("english", text)
     vector = sa.literal_column("questions.search_vector")
-    options = f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=25, MinWords=8"
-    matches = (
-        sa.select(Question.id)
+    found = (
+        sa.select(Question.id, sa.func.ts_rank(vector, tsquery, 1).label("rank"))
         .join(Deck, Deck.id == Question.deck_id)
         .where(vector.op("@@")(tsquery), visible_decks_clause(viewer))
+        .limit(COUNT_CAP + 1)
+        .cte("found")
     )
+    top = (
+        sa.select(found.c.id, found.c.rank)
+        .order_by(found.c.rank.desc(), found.c.id)
+        .limit(limit)
+        .offset(offset)
+        .subquery("top")
+    )
+    counted = sa.select(sa.func.count().label("total")).select_from(found).subquery("counted")
     markers = f"StartSel={START}, StopSel={STOP}"
+    options = f"{markers}, MaxFragments=2, MaxWords=25, MinWords=8"
     prompt_hl = sa.func.ts_headline(
         "english", Question.prompt, tsquery, f"{markers}, HighlightAll=true"
     )
     answer_start = sa.func.left(Question.answer, SNIPPET_SOURCE)
     snippet = sa.func.ts_headline("english", answer_start, tsquery, options)
-    order = (sa.func.ts_rank(vector, tsquery).desc(),)
-    return _page(matches, prompt_hl, snippet, order, offset, limit)
+    shown = top.join(Question, Question.id == top.c.id).join(Deck, Deck.id == Question.deck_id)
+    rows = db.session.execute(
+        sa.select(
+            counted.c.total, Question.id, Question.level, Deck.slug, Deck.title,
+            prompt_hl.label("prompt_hl"), snippet.label("snip"),
+        )
+        .select_from(counted.outerjoin(shown, sa.true()))  # the count even past the last hit
+        .order_by(top.c.rank.desc(), top.c.id)
+    ).all()  # fmt: skip
+    return rows[0].total, [row for row in rows if row.id is not None]
 
 
 def _sqlite(viewer, words: list[str], offset: int, limit: int):
