@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,10 +72,18 @@ class Slice:
     more: bool
 
 
-def keyset_page(query: sa.Select, key: sa.ColumnElement, after: Any, limit: int) -> Slice:
-    """Items of `query` ordered by the unique column `key`, starting after the value `after`.
-    Unlike an offset, the key still points at the same place after rows are added."""
+def keyset_page(
+    query: sa.Select,
+    key: sa.ColumnElement,
+    after: Any,
+    limit: int,
+    *,
+    read: Callable[[sa.Result], list] = lambda result: list(result.scalars()),
+) -> Slice:
+    """Items of `query` ordered by the unique column `key`, starting after the value `after`:
+    its first column's values, or what `read` makes of the result. Unlike an offset, the key
+    still points at the same place after rows are added."""
     if after is not None:
         query = query.where(key > after)
-    items = list(db.session.scalars(query.order_by(key).limit(limit + 1)))
+    items = read(db.session.execute(query.order_by(key).limit(limit + 1)))
     return Slice(items=items[:limit], more=len(items) > limit)
