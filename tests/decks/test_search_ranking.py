@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from prepdeck.accounts.models import User
 from prepdeck.decks.search import search_questions
+from prepdeck.extensions import db
 from tests.api_client import ApiClient
+from tests.conftest import make_person
 from tests.decks.test_api_decks import add, new_deck
 
 
@@ -49,3 +52,19 @@ def test_an_essay_repeating_the_word_does_not_outrank_a_short_answer_about_it(ap
         found = search_questions(None, "gasket")
     # Unnormalised, three mentions in the essay would outrank the one in the short answer.
     assert [hit.question_id for hit in found.items] == [short["id"], essay["id"]]
+
+
+def test_each_reader_finds_what_they_may_read(app, api, user, admin):
+    deck = new_deck(api, title="Own notes")  # private to Ada
+    mine = add(api, deck["id"], "What does a quokka eat?", answer="Leaves; a quokka grazes.")
+    grace = make_person(app, email="grace@example.com")
+    with app.app_context():
+        readers = {
+            "anonymous": None,
+            "Ada": db.session.get(User, user.id),
+            "Grace": db.session.get(User, grace.id),
+            "admin": db.session.get(User, admin.id),
+        }
+        found = {name: search_questions(who, "quokka").total for name, who in readers.items()}
+        assert search_questions(readers["Ada"], "quokka").items[0].question_id == mine["id"]
+    assert found == {"anonymous": 0, "Ada": 1, "Grace": 0, "admin": 1}
