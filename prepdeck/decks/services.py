@@ -194,9 +194,21 @@ def require_editor(deck: Deck, actor: User) -> None:
         raise Forbidden("Only the owner of this deck can change it.")
 
 
+# What a card of the catalogue shows, read as plain rows (no ORM object per deck and owner).
+CATALOGUED = (
+    Deck.id, Deck.slug, Deck.title, Deck.description, Deck.question_count,
+    User.display_name.label("owner_name"),
+)  # fmt: skip
+
+
 def catalogue(tag: str = "", level: str = "", sort: str = "updated", page: int = 1) -> Page:
-    """Public decks, optionally only those with questions of a tag or a level."""
-    query = sa.select(Deck).where(Deck.visibility == "public")
+    """Public decks (rows of CATALOGUED), optionally only those with questions of a tag or a
+    level."""
+    query = (
+        sa.select(*CATALOGUED)
+        .join(User, User.id == Deck.owner_id)
+        .where(Deck.visibility == "public")
+    )
     if level in LEVELS:
         query = query.where(sa.exists().where(Question.deck_id == Deck.id, Question.level == level))
     if tag:
@@ -205,7 +217,8 @@ def catalogue(tag: str = "", level: str = "", sort: str = "updated", page: int =
             .where(Question.deck_id == Deck.id)
             .where(QuestionTag.question_id == Question.id, QuestionTag.tag == tag.lower())
         )
-    return paginate(query.order_by(SORTS.get(sort, SORTS["updated"]), Deck.id), page, 20)
+    order = (SORTS.get(sort, SORTS["updated"]), Deck.id)
+    return paginate(query.order_by(*order), page, 20, read=lambda result: result.mappings().all())
 
 
 def deck_slice(viewer, *, mine: bool = False, after: int | None = None, limit: int = 20) -> Slice:

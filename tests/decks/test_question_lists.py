@@ -60,3 +60,12 @@ def test_the_deck_page_lists_prompts_and_tags_by_level(api, client):
     html = client.get(f"/decks/{deck['slug']}").get_data(as_text=True)
     assert html.index("First level?") < html.index("Later &lt;b&gt;level&lt;/b&gt;?")
     assert html.index(">alpha<") < html.index(">zeta<")
+
+
+def test_the_catalogue_shows_each_deck_with_its_count_and_owner(api, client):
+    deck = new_deck(api, title="Counted", visibility="public", description="A short one.")
+    add(api, deck["id"], "One?")
+    add(api, deck["id"], "Two?")
+    html = client.get("/decks").get_data(as_text=True)
+    assert "Counted" in html and "A short one." in html
+    assert "2 questions · by Ada" in html
