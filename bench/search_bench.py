@@ -153,7 +153,11 @@ def choose_queries(corpus: Corpus) -> list[Query]:
 
 def _measure(app: Flask, conn, query: Query, iterations: int, budget: float) -> QueryResult:
     (count_sql, count_params), (page_sql, page_params), matches, ids = _capture(app, query.text)
-    sent = next(v for k, v in count_params.items() if k.startswith("websearch") and v != "english")
+    sent = next(
+        v
+        for k, v in count_params.items()
+        if (k == "text" or k.startswith("websearch")) and v != "english"
+    )
     methods = {
         APP: lambda: _app_search(app, query.text),
         APP_COUNT: lambda: conn.execute(count_sql, count_params).fetchall(),

@@ -103,13 +103,16 @@ def question_slice(
     return keyset_page(query, Question.position, start, limit, read=_listed)
 
 
-def _resume_after(deck: Deck, position: int, question_id: int) -> int:
+def _resume_after(deck: Deck, position: int, question_id: int) -> sa.ColumnElement[int]:
     """Where a page resumes: after that question wherever it is now (deleting or moving others
-    shifts positions), or, if it was deleted itself, where its successors moved up to."""
-    now = db.session.scalar(
-        sa.select(Question.position).where(Question.id == question_id, Question.deck_id == deck.id)
+    shifts positions), or, if it was deleted itself, where its successors moved up to. A
+    subquery of the page's own statement, so resuming costs no round trip of its own."""
+    now = (
+        sa.select(Question.position)
+        .where(Question.id == question_id, Question.deck_id == deck.id)
+        .scalar_subquery()
     )
-    return now if now is not None else position - 1
+    return sa.func.coalesce(now, position - 1)
 
 
 def group_by_level(items: list[dict]) -> list[tuple[str | None, list[dict]]]:
