@@ -271,8 +271,7 @@ def _notes(search: SearchResults) -> str:
         f"match): `ts_headline` takes {min(map(_headline_share, selective), default=0):.0%}-"
         f"{max(map(_headline_share, selective), default=0):.0%} of the page statement, about "
         f"{headline_ms / max(text_kb, 1e-9) * 100:.0f} ms per 100 kB of answer text on the "
-        "page: it reads each answer shown in full, and the unnormalised `ts_rank` puts the "
-        "longest answers first.",
+        "page (it reads the prompt and the first 2,000 characters of each answer shown).",
         f"- Search, the slowest query (“{worst.query.label}”, {worst.matches:,} matches): "
         f"{_ms(worst.timings[APP].median)} ms, of which {_statements(worst)}.",
     ]

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from prepdeck.accounts.models import User
 from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -64,8 +65,20 @@ def can_view_by_id(deck: Deck, viewer: User | None) -> bool:
     return deck.visibility == "public" or can_edit(deck, viewer)
 
 
-def get_deck_by_id(deck_id: int, viewer=None) -> Deck:
-    deck = db.session.get(Deck, deck_id)
+# A deck by id without its owner (Deck.owner is joined by default, for the catalogue and the
+# deck's own JSON), built once: lists of a deck's questions need only the deck's own columns.
+_DECK_WITHOUT_OWNER = (
+    sa.select(Deck).options(lazyload(Deck.owner)).where(Deck.id == sa.bindparam("deck_id"))
+)
+
+
+def get_deck_by_id(deck_id: int, viewer=None, *, owner: bool = True) -> Deck:
+    """The deck with this id, for reading; with `owner` False its owner is loaded only if
+    asked for (can_edit compares ids)."""
+    if owner:
+        deck = db.session.get(Deck, deck_id)
+    else:
+        deck = db.session.scalar(_DECK_WITHOUT_OWNER, {"deck_id": deck_id})
     if deck is None or not can_view_by_id(deck, _viewer(viewer)):
         raise NotFound("There is no such deck.")
     return deck
