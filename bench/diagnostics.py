@@ -25,8 +25,9 @@ _RANK = re.compile(rf"ts_rank\(questions\.search_vector, ({_TSQUERY})\)")
 _COUNT_END = re.compile(r"\)\s*AS anon_1\s*$")
 
 
-def variants(count_sql: str, page_sql: str) -> dict[str, str | None]:
-    """The variants' SQL, built from the app's own statements (no outside input)."""
+def variants(count_sql: str | None, page_sql: str) -> dict[str, str | None]:
+    """The variants' SQL, built from the app's own statements (no outside input); no count
+    variants when the app counts in its page statement."""
     tsquery = re.search(_TSQUERY, page_sql)
     candidates = None
     if tsquery:
@@ -45,7 +46,7 @@ def variants(count_sql: str, page_sql: str) -> dict[str, str | None]:
         COUNT: count_sql,
         # The app caps its count itself now; the variant stays for an uncapped count.
         CAPPED: None
-        if " LIMIT " in count_sql
+        if count_sql is None or " LIMIT " in count_sql
         else _substitute(_COUNT_END, " LIMIT 1001) AS anon_1", count_sql),
     }
 
@@ -61,7 +62,7 @@ def _substitute(pattern: re.Pattern, replacement: str, sql: str) -> str | None:
     return changed if count else None
 
 
-def measure(conn: psycopg.Connection, count: tuple[str, dict], page: tuple[str, dict],
+def measure(conn: psycopg.Connection, count: tuple[str | None, dict], page: tuple[str, dict],
             matches: int) -> dict[str, Timing | None]:  # fmt: skip
     """Time each variant; ranking only the first matches is tried where more than that match."""
     statements = variants(count[0], page[0])

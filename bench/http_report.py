@@ -43,6 +43,11 @@ TARGETS = (  # (label, endpoint, baseline, lowest share of the baseline's req/s)
     ("conditional read (304) ≥ 50 % of bare one-row read req/s", "question 304", "one row", 0.5),
 )
 DEEP_LIMIT = 1.3
+CPU_TARGETS = (  # (endpoint, baseline): worker CPU per request at most CPU_LIMIT times it
+    ("API page, first", "keyset page, first"),
+    ("API page, deep", "keyset page, deep"),
+)
+CPU_LIMIT = 3.0
 
 
 def section(
@@ -180,6 +185,14 @@ def _targets(results: HttpResults) -> str:
         f"{deep:.2f} at p50 ({at_p99:.2f} at p99), **{'met' if deep <= DEEP_LIMIT else 'missed'}**"
         f" (the bare keyset query: {bare:.2f} at p50)"
     )
+    for key, baseline in CPU_TARGETS:
+        ratio = results.ratio(key, baseline, "cpu_ms_per_request")
+        mine, base = (results.median(k, "cpu_ms_per_request") for k in (key, baseline))
+        lines.append(
+            f"- {key} (100 questions) ≤ {CPU_LIMIT:g}x the worker CPU of the bare psycopg + "
+            f"`json` page ({baseline}): {mine:.2f} ms against {base:.2f} ms per request, "
+            f"**{ratio:.2f}x**, **{'met' if ratio <= CPU_LIMIT else 'missed'}**"
+        )
     return "\n".join(lines)
 
 

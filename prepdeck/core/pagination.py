@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,14 +53,19 @@ class Page:
         return self
 
 
-def paginate(query: sa.Select, page: int, per_page: int = 20) -> Page:
+def _scalars(result: sa.Result) -> list:
+    return list(result.scalars())
+
+
+def paginate(query: sa.Select, page: int, per_page: int = 20, *, read=_scalars) -> Page:
+    """One page of `query`: its first column's values, or what `read` makes of the result."""
     if not 1 <= page <= MAX_PAGE:
         raise NotFound(NO_SUCH_PAGE)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
     found = Page(items=[], page=page, per_page=per_page, total=total or 0).require_exists()
-    found.items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    found.items = read(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)))
     return found
 
 
@@ -71,10 +77,18 @@ class Slice:
     more: bool
 
 
-def keyset_page(query: sa.Select, key: sa.ColumnElement, after: Any, limit: int) -> Slice:
-    """Items of `query` ordered by the unique column `key`, starting after the value `after`.
-    Unlike an offset, the key still points at the same place after rows are added."""
+def keyset_page(
+    query: sa.Select,
+    key: sa.ColumnElement,
+    after: Any,
+    limit: int,
+    *,
+    read: Callable[[sa.Result], list] = _scalars,
+) -> Slice:
+    """Items of `query` ordered by the unique column `key`, starting after the value `after`:
+    its first column's values, or what `read` makes of the result. Unlike an offset, the key
+    still points at the same place after rows are added."""
     if after is not None:
         query = query.where(key > after)
-    items = list(db.session.scalars(query.order_by(key).limit(limit + 1)))
+    items = read(db.session.execute(query.order_by(key).limit(limit + 1)))
     return Slice(items=items[:limit], more=len(items) > limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import sqlalchemy as sa
@@ -25,30 +26,71 @@ _TAG_OK = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,49}$")
 
 
 def deck_questions(deck: Deck, level: str = "") -> list[Question]:
-    query = sa.select(Question).where(Question.deck_id == deck.id)
-    if level in LEVELS:
-        query = query.where(Question.level == level)
-    elif level == "none":
-        query = query.where(Question.level.is_(None))
+    query = _of_level(sa.select(Question).where(Question.deck_id == deck.id), level)
     return list(db.session.scalars(query.order_by(Question.position)))
+
+
+def _of_level(query: sa.Select, level: str) -> sa.Select:
+    """Only the questions of `level` ("none": unlevelled; anything else: all of them)."""
+    if level in LEVELS:
+        return query.where(Question.level == level)
+    if level == "none":
+        return query.where(Question.level.is_(None))
+    return query
+
+
+# What a list of questions shows, read as plain rows of the table's columns (a Core statement,
+# not the ORM's): building an ORM object (and its tags with a second query) per question costs
+# more than the query itself on a page of 100.
+_COLUMNS = Question.__table__.c
+LISTED = (
+    _COLUMNS.id, _COLUMNS.deck_id, _COLUMNS.position, _COLUMNS.prompt, _COLUMNS.answer,
+    _COLUMNS.answer_html, _COLUMNS.level, _COLUMNS.created_at, _COLUMNS.updated_at,
+)  # fmt: skip
+OUTLINED = (_COLUMNS.id, _COLUMNS.position, _COLUMNS.prompt, _COLUMNS.level)
+
+
+def _tags() -> sa.Label:
+    """A question's tags in the statement that lists it (sorted by `_listed`, as
+    `Question.tags` sorts them)."""
+    tag = QuestionTag.tag
+    gathered = sa.func.array_agg(tag) if _postgres() else sa.func.json_group_array(tag)
+    return (
+        sa.select(gathered).where(QuestionTag.question_id == Question.id).scalar_subquery()
+    ).label("tags")
+
+
+def _postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _listed(result: sa.Result) -> list[dict]:
+    """Rows as dicts, tags a sorted list (PostgreSQL gives an array or NULL, SQLite JSON)."""
+    keys = tuple(result.keys())
+    items = [dict(zip(keys, row, strict=True)) for row in result]
+    for item in items:
+        tags = item["tags"]
+        item["tags"] = sorted(json.loads(tags) if isinstance(tags, str) else tags or ())
+    return items
+
+
+def deck_outline(deck: Deck, level: str = "") -> list[dict]:
+    """The deck page's list: id, position, prompt, level and tags of each question, in order,
+    optionally of one level ("none": unlevelled)."""
+    query = _of_level(sa.select(*OUTLINED, _tags()).where(Question.deck_id == deck.id), level)
+    return _listed(db.session.execute(query.order_by(Question.position)))
 
 
 def question_slice(
     deck: Deck, *, level: str = "", tag: str = "", text: str = "",
     after: tuple[int, int] | None = None, limit: int = 20,
 ) -> Slice:  # fmt: skip
-    """The deck's questions in order, optionally of one level ("none": unlevelled), one tag,
-    or matching search words; a page of them after `after`, the (position, id) of the last
-    question of the page before."""
-    query = sa.select(Question).where(Question.deck_id == deck.id)
-    if level == "none":
-        query = query.where(Question.level.is_(None))
-    elif level:
-        if level not in LEVELS:
-            raise Invalid(
-                f"Level must be one of {', '.join(LEVELS)} or none.", details={"level": []}
-            )
-        query = query.where(Question.level == level)
+    """The deck's questions in order (dicts of the LISTED columns and tags), optionally of one
+    level ("none": unlevelled), one tag, or matching search words; a page of them after
+    `after`, the (position, id) of the last question of the page before."""
+    if level and level not in (*LEVELS, "none"):
+        raise Invalid(f"Level must be one of {', '.join(LEVELS)} or none.", details={"level": []})
+    query = _of_level(sa.select(*LISTED, _tags()).where(Question.deck_id == deck.id), level)
     if tag:
         query = query.where(
             sa.exists().where(
@@ -58,23 +100,26 @@ def question_slice(
     if text:
         query = query.where(search.matching(text))
     start = _resume_after(deck, *after) if after else None
-    return keyset_page(query, Question.position, start, limit)
+    return keyset_page(query, Question.position, start, limit, read=_listed)
 
 
-def _resume_after(deck: Deck, position: int, question_id: int) -> int:
+def _resume_after(deck: Deck, position: int, question_id: int) -> sa.ColumnElement[int]:
     """Where a page resumes: after that question wherever it is now (deleting or moving others
-    shifts positions), or, if it was deleted itself, where its successors moved up to."""
-    now = db.session.scalar(
-        sa.select(Question.position).where(Question.id == question_id, Question.deck_id == deck.id)
+    shifts positions), or, if it was deleted itself, where its successors moved up to. A
+    subquery of the page's own statement, so resuming costs no round trip of its own."""
+    now = (
+        sa.select(Question.position)
+        .where(Question.id == question_id, Question.deck_id == deck.id)
+        .scalar_subquery()
     )
-    return now if now is not None else position - 1
+    return sa.func.coalesce(now, position - 1)
 
 
-def group_by_level(items: list[Question]) -> list[tuple[str | None, list[Question]]]:
-    """Questions under their level, levels from basic to scenario, unlevelled last."""
-    groups: dict[str | None, list[Question]] = {level: [] for level in (*LEVELS, None)}
+def group_by_level(items: list[dict]) -> list[tuple[str | None, list[dict]]]:
+    """Listed questions under their level, levels from basic to scenario, unlevelled last."""
+    groups: dict[str | None, list[dict]] = {level: [] for level in (*LEVELS, None)}
     for item in items:
-        groups[item.level].append(item)
+        groups[item["level"]].append(item)
     return [(level, members) for level, members in groups.items() if members]
 
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from prepdeck.accounts.models import User
 from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -64,8 +65,20 @@ def can_view_by_id(deck: Deck, viewer: User | None) -> bool:
     return deck.visibility == "public" or can_edit(deck, viewer)
 
 
-def get_deck_by_id(deck_id: int, viewer=None) -> Deck:
-    deck = db.session.get(Deck, deck_id)
+# A deck by id without its owner (Deck.owner is joined by default, for the catalogue and the
+# deck's own JSON), built once: lists of a deck's questions need only the deck's own columns.
+_DECK_WITHOUT_OWNER = (
+    sa.select(Deck).options(lazyload(Deck.owner)).where(Deck.id == sa.bindparam("deck_id"))
+)
+
+
+def get_deck_by_id(deck_id: int, viewer=None, *, owner: bool = True) -> Deck:
+    """The deck with this id, for reading; with `owner` False its owner is loaded only if
+    asked for (can_edit compares ids)."""
+    if owner:
+        deck = db.session.get(Deck, deck_id)
+    else:
+        deck = db.session.scalar(_DECK_WITHOUT_OWNER, {"deck_id": deck_id})
     if deck is None or not can_view_by_id(deck, _viewer(viewer)):
         raise NotFound("There is no such deck.")
     return deck
@@ -194,9 +207,21 @@ def require_editor(deck: Deck, actor: User) -> None:
         raise Forbidden("Only the owner of this deck can change it.")
 
 
+# What a card of the catalogue shows, read as plain rows (no ORM object per deck and owner).
+CATALOGUED = (
+    Deck.id, Deck.slug, Deck.title, Deck.description, Deck.question_count,
+    User.display_name.label("owner_name"),
+)  # fmt: skip
+
+
 def catalogue(tag: str = "", level: str = "", sort: str = "updated", page: int = 1) -> Page:
-    """Public decks, optionally only those with questions of a tag or a level."""
-    query = sa.select(Deck).where(Deck.visibility == "public")
+    """Public decks (rows of CATALOGUED), optionally only those with questions of a tag or a
+    level."""
+    query = (
+        sa.select(*CATALOGUED)
+        .join(User, User.id == Deck.owner_id)
+        .where(Deck.visibility == "public")
+    )
     if level in LEVELS:
         query = query.where(sa.exists().where(Question.deck_id == Deck.id, Question.level == level))
     if tag:
@@ -205,7 +230,8 @@ def catalogue(tag: str = "", level: str = "", sort: str = "updated", page: int =
             .where(Question.deck_id == Deck.id)
             .where(QuestionTag.question_id == Question.id, QuestionTag.tag == tag.lower())
         )
-    return paginate(query.order_by(SORTS.get(sort, SORTS["updated"]), Deck.id), page, 20)
+    order = (SORTS.get(sort, SORTS["updated"]), Deck.id)
+    return paginate(query.order_by(*order), page, 20, read=lambda result: result.mappings().all())
 
 
 def deck_slice(viewer, *, mine: bool = False, after: int | None = None, limit: int = 20) -> Slice:

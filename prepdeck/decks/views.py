@@ -74,7 +74,7 @@ def deck(slug: str):
     level = request.args.get("level", "")
     return render_template(
         "decks/deck.html", deck=deck,
-        groups=questions.group_by_level(questions.deck_questions(deck, level)),
+        groups=questions.group_by_level(questions.deck_outline(deck, level)),
         level=level, levels=LEVELS, can_edit=services.can_edit(deck, _viewer()),
         action_form=ActionForm() if current_user.is_authenticated else None,
         following=is_following(_viewer(), deck) if _viewer() else None,
