@@ -14,6 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const answer = $("room-answer");
   let current = null; // the question being asked: {item, ...}
   let endsAt = 0;
+  let drafting = null; // the answer's next send, a moment after the last keystroke
 
   const socket = io({ transports: ["websocket", "polling"], auth: { protocol: Number(root.dataset.protocol) } });
   const send = (event, payload) => new Promise((resolve) => {
@@ -47,7 +48,9 @@ document.addEventListener("DOMContentLoaded", () => {
     $("room-progress").textContent = `Question ${question.position} of ${question.count}`;
     $("room-prompt").textContent = question.prompt;
     if (answer && changed) {
+      clearTimeout(drafting); // what was typed for the last question is not this one's answer
       answer.value = "";
+      $("room-answer-state").textContent = "";
       answer.disabled = false;
       answer.focus();
     }
@@ -125,12 +128,11 @@ document.addEventListener("DOMContentLoaded", () => {
     Number(root.dataset.heartbeatSeconds) * 1000);
 
   if (answer) {
-    let waiting = null;
     const state = $("room-answer-state");
     answer.addEventListener("input", () => {
-      clearTimeout(waiting);
+      clearTimeout(drafting);
       state.textContent = "";
-      waiting = setTimeout(async () => {
+      drafting = setTimeout(async () => {
         if (!current) return;
         const ack = await send("room:draft", { item: current.item, text: answer.value });
         if (ack) state.textContent = ack.draft.late ? "Kept (after the time was up)." : "Kept.";
