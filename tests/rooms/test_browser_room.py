@@ -14,12 +14,13 @@ import pytest
 from playwright.sync_api import expect
 
 from prepdeck.accounts.models import User
+from prepdeck.core.realtime import PROTOCOL
 from prepdeck.decks import questions, services
 from prepdeck.extensions import db
 from prepdeck.practice.services import due_queue
 from tests.browser import assert_accessible, sign_in, tab_to
 from tests.factories import UserFactory
-from tests.rooms.realtime import ROWS
+from tests.rooms.realtime import ROWS, meeting
 
 pytestmark = pytest.mark.browser
 
@@ -203,3 +204,29 @@ def check_summary(page) -> None:
     expect(page.get_by_test_id("summary-average")).to_have_text("2.3 of 5 over 3")
     expect(page.get_by_test_id("summary-chat")).to_contain_text("Cal Candidate: <b>Thanks</b>")
     assert_accessible(page)
+
+
+# Run before the page's own scripts (and outside its CSP): the page as an older server sent it.
+OLDER_PAGE = f"""document.addEventListener("DOMContentLoaded", () => {{
+  const room = document.getElementById("room");
+  if (room && room.dataset.protocol === "{PROTOCOL}") room.dataset.protocol = "{PROTOCOL - 1}";
+}});"""
+
+
+def test_a_room_page_of_an_older_protocol_says_to_reload(live_server, visitors):
+    """A page loaded before the server changed protocols is refused, and says what to do."""
+    met = meeting(live_server.app)
+    with live_server.app.app_context():
+        email = db.session.get(User, met.candidate_id).email
+    fresh, older = visitors(), visitors()
+    for visitor in (fresh, older):
+        sign_in(visitor.page, email)
+    older.context.add_init_script(OLDER_PAGE)
+
+    older.page.goto(f"/rooms/{met.room_id}")
+    expect(older.page.get_by_test_id("room-connection")).to_have_text(
+        "Not connected: this page is out of date. Reload it."
+    )
+    fresh.page.goto(f"/rooms/{met.room_id}")
+    expect(fresh.page.get_by_test_id("room-connection")).to_have_text("Connected.")
+    assert older.csp_violations() == fresh.csp_violations() == []

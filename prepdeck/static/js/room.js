@@ -112,8 +112,13 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   socket.on("disconnect", () => { connection.textContent = "Connection lost: reconnecting…"; });
+  // A refusal by the server is final (the client does not try again); anything else is retried.
+  const refusals = {
+    unauthorized: "Not connected: sign in again.",
+    unsupported_protocol: "Not connected: this page is out of date. Reload it.",
+  };
   socket.on("connect_error", (err) => {
-    connection.textContent = err.message === "unauthorized" ? "Not connected: sign in again." : "Not connected: retrying…";
+    connection.textContent = refusals[err.message] || "Not connected: retrying…";
   });
   socket.on("room:question", showQuestion);
   socket.on("room:draft", showDraft);
