@@ -19,7 +19,7 @@ from prepdeck.decks import questions, services
 from prepdeck.extensions import db
 from prepdeck.practice.services import due_queue
 from tests.browser import assert_accessible, sign_in, tab_to
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.rooms.realtime import ROWS, meeting
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,6 @@ def test_a_whole_interview_in_two_browser_windows(live_server, visitors):
     interviewer, candidate = visitors(), visitors()
     ivy_page, cal_page = interviewer.page, candidate.page
     sign_in(ivy_page, "ivy@example.com")
-    sign_in(cal_page, "cal@example.com")
 
     room_url = make_room(ivy_page)
     invite = ivy_page.get_by_label("Send this link to the candidate").input_value()
@@ -112,7 +111,14 @@ def make_room(page) -> str:
 
 
 def accept_invitation(page, invite: str) -> None:
+    """The candidate, not signed in yet, opens the link: signed in, they are back on it."""
     page.goto(invite)
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    form = page.get_by_test_id("login-form")
+    form.get_by_label("Email").fill("cal@example.com")
+    form.get_by_label("Password").fill(PASSWORD)
+    form.get_by_label("Password").press("Enter")
+    expect(page).to_have_url(invite)
     expect(page.get_by_text("Ivy Interviewer invites you")).to_contain_text("3 questions")
     assert_accessible(page)
     expect(page.get_by_role("button", name="Join as the candidate")).to_be_focused()
