@@ -8,10 +8,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from prepdeck.core.errors import Conflict
+from prepdeck.accounts.models import User
+from prepdeck.core.errors import Conflict, NotFound
 from prepdeck.extensions import db
+from prepdeck.practice.services import visible_question
 from prepdeck.rooms.models import Participant, Room, RoomItem, RoomMessage
-from prepdeck.rooms.services import seat_of
+from prepdeck.rooms.services import low_scored, seat_of
 
 
 class NotEnded(Conflict):
@@ -25,6 +27,7 @@ class Summary:
     candidate: str | None
     items: list[RoomItem]  # the questions asked, in order
     messages: list[RoomMessage]
+    practised: list[RoomItem]  # scored low, and so due in the candidate's practice
 
     @property
     def scored(self) -> list[int]:
@@ -48,6 +51,21 @@ def seconds_taken(item: RoomItem) -> int | None:
     return max(0, int((item.answered_at - item.asked_at).total_seconds()))
 
 
+def _practised(room: Room, candidate: User | None) -> list[RoomItem]:
+    """The questions scored low that the end of the interview made due in the candidate's
+    practice: not those of a deck the candidate may not read."""
+    if candidate is None:
+        return []
+    kept = []
+    for item in low_scored(room):
+        try:
+            visible_question(candidate, item.question_id)
+        except NotFound:
+            continue
+        kept.append(item)
+    return kept
+
+
 def summary(seat: Participant) -> Summary:
     room = seat.room
     if room.state != "ended":
@@ -62,6 +80,7 @@ def summary(seat: Participant) -> Summary:
         candidate=candidate.person.display_name if candidate else None,
         items=[item for item in room.items if item.asked_at is not None],
         messages=list(messages),
+        practised=_practised(room, candidate.person if candidate else None),
     )
 
 
