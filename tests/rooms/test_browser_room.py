@@ -63,6 +63,7 @@ def test_a_whole_interview_in_two_browser_windows(live_server, visitors):
     to_summary = cal_page.get_by_role("link", name=ENDED)
     expect(to_summary).to_be_focused()
     expect(cal_page.get_by_label("Your answer")).to_be_disabled()
+    assert_accessible(cal_page)
     cal_page.keyboard.press("Enter")
     ivy_page.get_by_role("link", name=ENDED).click()
     for page in (ivy_page, cal_page):
