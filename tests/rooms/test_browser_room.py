@@ -137,6 +137,10 @@ def ask_and_answer(ivy_page, cal_page, n: int) -> None:
     expect(ivy_page.get_by_test_id("room-people")).to_contain_text(
         "Cal Candidate (candidate): connected"
     )
+    chatting = n == 2  # the candidate is typing a message when the question comes
+    if chatting:
+        cal_page.get_by_label("Message").focus()
+        cal_page.keyboard.type("One more")
     ivy_page.get_by_role("button", name="Ask the next question").click()
     progress = f"Question {n + 1} of 3"
     expect(ivy_page.get_by_test_id("room-progress")).to_have_text(progress)
@@ -144,6 +148,14 @@ def ask_and_answer(ivy_page, cal_page, n: int) -> None:
     expect(cal_page.get_by_test_id("room-prompt")).to_have_text(PROMPTS[n])
     expect(cal_page.get_by_test_id("room-timer")).to_contain_text(re.compile(r"[12]:\d\d\s+left"))
     box = cal_page.get_by_label("Your answer")
+    if chatting:  # the focus stays in the message, which gets all its keys
+        expect(cal_page.get_by_label("Message")).to_be_focused()
+        cal_page.keyboard.type(" minute, please")
+        cal_page.keyboard.press("Enter")
+        expect(ivy_page.get_by_test_id("room-chat").locator("li").last).to_have_text(
+            "Cal Candidate: One more minute, please"
+        )
+        cal_page.keyboard.press("Shift+Tab")
     expect(box).to_be_focused()
     expect(box).to_have_value("")
     expect(cal_page.get_by_test_id("room-answer-state")).to_have_text("")

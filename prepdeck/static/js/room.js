@@ -12,6 +12,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const problem = $("room-error");
   const timer = $("room-timer");
   const answer = $("room-answer");
+  const chatForm = root.querySelector("[data-chat-form]");
   let current = null; // the question being asked: {item, ...}
   let endsAt = 0;
   let drafting = null; // the answer's next send, a moment after the last keystroke
@@ -52,7 +53,9 @@ document.addEventListener("DOMContentLoaded", () => {
       answer.value = "";
       $("room-answer-state").textContent = "";
       answer.disabled = false;
-      answer.focus();
+      // Into the answer, unless a chat message is being typed: its keys must not land there.
+      const typing = chatForm?.contains(document.activeElement) && document.activeElement.value;
+      if (!typing) answer.focus();
     }
     if (changed && role !== "candidate") showDraft({ item: question.item, text: "" });
     const row = root.querySelector(`[data-item-id="${question.item}"]`);
@@ -155,7 +158,7 @@ document.addEventListener("DOMContentLoaded", () => {
       await send("room:score", { item, score, notes: form.elements.notes.value });
     });
   });
-  root.querySelector("[data-chat-form]")?.addEventListener("submit", async (event) => {
+  chatForm?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = event.target.elements.text;
     if (!input.value.trim()) return;
