@@ -1,5 +1,6 @@
 """The summary tells the candidate which low-scored questions are now due in their practice:
-only those the end of the interview put there, never those of a deck they may not read."""
+only those the end of the interview put there, never those of a deck they may not read; and it
+tells the interviewer which ones could not be put there."""
 
 from __future__ import annotations
 
@@ -16,33 +17,44 @@ from prepdeck.rooms.services import participant
 from tests.conftest import login
 from tests.rooms.realtime import meeting
 
+DUE = "2 questions scored 1 or 2 are now due in your practice."
+KEPT_OUT = (
+    "Questions 1, 3 were not added to Cal Candidate's practice: they come from a deck "
+    "Cal Candidate may not read."
+)
 
-def practice_notice(client, room_id: int) -> str | None:
+
+def notices(app, email: str, room_id: int) -> dict[str, str]:
+    """The notices about practice on the summary, as `email` reads it."""
+    client = app.test_client()
+    login(client, email)
     html = client.get(f"/rooms/{room_id}/summary").get_data(as_text=True)
-    found = re.search(r'data-testid="summary-practice">([^<]*)', html)
-    return " ".join(found.group(1).split()) if found else None
+    found = re.findall(r'data-testid="summary-(practice|kept-out)">(.*?)</p>', html, re.S)
+    return {name: " ".join(re.sub(r"<[^>]+>", "", text).split()) for name, text in found}
 
 
 @pytest.mark.parametrize(
-    ("visibility", "notice"),
+    ("visibility", "to_candidate", "to_interviewer"),
     [
-        ("public", "2 questions scored 1 or 2 are now due in your"),
-        ("private", None),  # the interviewer's own deck: nothing reached the candidate's practice
+        ("public", {"practice": DUE}, {}),
+        ("private", {}, {"kept-out": KEPT_OUT}),  # the interviewer's own deck
     ],
 )
-def test_the_summary_says_what_went_into_the_candidates_practice(app, visibility, notice):
+def test_the_summary_says_what_went_into_the_candidates_practice(
+    app, visibility, to_candidate, to_interviewer
+):
     met = meeting(app, visibility=visibility)
     with app.app_context():
         seat = participant(db.session.get(User, met.interviewer_id), met.room_id)
         for score in (1, 4, 2):
             live.score(seat, live.push(seat).id, score)
         _room, kept_out = live.end(seat)
-        assert len(kept_out) == (2 if visibility == "private" else 0)
+        assert [item.position for item in kept_out] == ([1, 3] if visibility == "private" else [])
         cards = db.session.scalar(
             sa.select(sa.func.count()).where(Card.person_id == met.candidate_id)
         )
         assert cards == (0 if visibility == "private" else 2)
         candidate = db.session.get(User, met.candidate_id).email
-    client = app.test_client()
-    login(client, candidate)
-    assert practice_notice(client, met.room_id) == notice
+        interviewer = db.session.get(User, met.interviewer_id).email
+    assert notices(app, candidate, met.room_id) == to_candidate
+    assert notices(app, interviewer, met.room_id) == to_interviewer
