@@ -185,6 +185,12 @@ def current_item(room: Room) -> RoomItem | None:
     return max(asked, key=lambda item: item.position) if asked else None
 
 
+def low_scored(room: Room) -> list[RoomItem]:
+    """The questions scored 1 or 2 whose question still exists: at the end of the interview
+    they go into the candidate's practice, if the candidate may practise them."""
+    return [i for i in room.items if i.score is not None and i.score <= 2 and i.question_id]
+
+
 def remaining_ms(item: RoomItem) -> int:
     if item.deadline is None:
         return 0

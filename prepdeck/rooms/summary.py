@@ -8,10 +8,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from prepdeck.core.errors import Conflict
+from prepdeck.accounts.models import User
+from prepdeck.core.errors import Conflict, NotFound
 from prepdeck.extensions import db
+from prepdeck.practice.services import visible_question
 from prepdeck.rooms.models import Participant, Room, RoomItem, RoomMessage
-from prepdeck.rooms.services import seat_of
+from prepdeck.rooms.services import low_scored, seat_of
 
 
 class NotEnded(Conflict):
@@ -25,6 +27,8 @@ class Summary:
     candidate: str | None
     items: list[RoomItem]  # the questions asked, in order
     messages: list[RoomMessage]
+    practised: list[RoomItem]  # scored low, and so due in the candidate's practice
+    kept_out: list[RoomItem]  # scored low, but from a deck the candidate may not read
 
     @property
     def scored(self) -> list[int]:
@@ -48,6 +52,20 @@ def seconds_taken(item: RoomItem) -> int | None:
     return max(0, int((item.answered_at - item.asked_at).total_seconds()))
 
 
+def _practised(room: Room, candidate: User | None) -> tuple[list[RoomItem], list[RoomItem]]:
+    """The questions scored low that the end of the interview made due in the candidate's
+    practice, and those it could not: of a deck the candidate may not read."""
+    practised, kept_out = [], []
+    for item in low_scored(room) if candidate is not None else []:
+        try:
+            visible_question(candidate, item.question_id)
+        except NotFound:
+            kept_out.append(item)
+        else:
+            practised.append(item)
+    return practised, kept_out
+
+
 def summary(seat: Participant) -> Summary:
     room = seat.room
     if room.state != "ended":
@@ -56,12 +74,15 @@ def summary(seat: Participant) -> Summary:
         sa.select(RoomMessage).where(RoomMessage.room_id == room.id).order_by(RoomMessage.id)
     ).all()
     candidate = seat_of(room, "candidate")
+    practised, kept_out = _practised(room, candidate.person if candidate else None)
     return Summary(
         room=room,
         interviewer=seat_of(room, "interviewer").person.display_name,
         candidate=candidate.person.display_name if candidate else None,
         items=[item for item in room.items if item.asked_at is not None],
         messages=list(messages),
+        practised=practised,
+        kept_out=kept_out,
     )
 
 

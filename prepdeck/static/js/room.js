@@ -12,8 +12,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const problem = $("room-error");
   const timer = $("room-timer");
   const answer = $("room-answer");
+  const chatForm = root.querySelector("[data-chat-form]");
   let current = null; // the question being asked: {item, ...}
   let endsAt = 0;
+  let drafting = null; // the answer's next send, a moment after the last keystroke
 
   const socket = io({ transports: ["websocket", "polling"], auth: { protocol: Number(root.dataset.protocol) } });
   const send = (event, payload) => new Promise((resolve) => {
@@ -47,9 +49,13 @@ document.addEventListener("DOMContentLoaded", () => {
     $("room-progress").textContent = `Question ${question.position} of ${question.count}`;
     $("room-prompt").textContent = question.prompt;
     if (answer && changed) {
+      clearTimeout(drafting); // what was typed for the last question is not this one's answer
       answer.value = "";
+      $("room-answer-state").textContent = "";
       answer.disabled = false;
-      answer.focus();
+      // Into the answer, unless a chat message is being typed: its keys must not land there.
+      const typing = chatForm?.contains(document.activeElement) && document.activeElement.value;
+      if (!typing) answer.focus();
     }
     if (changed && role !== "candidate") showDraft({ item: question.item, text: "" });
     const row = root.querySelector(`[data-item-id="${question.item}"]`);
@@ -109,8 +115,13 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   socket.on("disconnect", () => { connection.textContent = "Connection lost: reconnecting…"; });
+  // A refusal by the server is final (the client does not try again); anything else is retried.
+  const refusals = {
+    unauthorized: "Not connected: sign in again.",
+    unsupported_protocol: "Not connected: this page is out of date. Reload it.",
+  };
   socket.on("connect_error", (err) => {
-    connection.textContent = err.message === "unauthorized" ? "Not connected: sign in again." : "Not connected: retrying…";
+    connection.textContent = refusals[err.message] || "Not connected: retrying…";
   });
   socket.on("room:question", showQuestion);
   socket.on("room:draft", showDraft);
@@ -125,12 +136,11 @@ document.addEventListener("DOMContentLoaded", () => {
     Number(root.dataset.heartbeatSeconds) * 1000);
 
   if (answer) {
-    let waiting = null;
     const state = $("room-answer-state");
     answer.addEventListener("input", () => {
-      clearTimeout(waiting);
+      clearTimeout(drafting);
       state.textContent = "";
-      waiting = setTimeout(async () => {
+      drafting = setTimeout(async () => {
         if (!current) return;
         const ack = await send("room:draft", { item: current.item, text: answer.value });
         if (ack) state.textContent = ack.draft.late ? "Kept (after the time was up)." : "Kept.";
@@ -148,7 +158,7 @@ document.addEventListener("DOMContentLoaded", () => {
       await send("room:score", { item, score, notes: form.elements.notes.value });
     });
   });
-  root.querySelector("[data-chat-form]")?.addEventListener("submit", async (event) => {
+  chatForm?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = event.target.elements.text;
     if (!input.value.trim()) return;
