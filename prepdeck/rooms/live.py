@@ -18,7 +18,7 @@ from prepdeck.core.errors import Conflict, Invalid, NotFound, RateLimited
 from prepdeck.extensions import db
 from prepdeck.practice import services as practice
 from prepdeck.rooms.models import Participant, Room, RoomItem, RoomMessage
-from prepdeck.rooms.services import current_item
+from prepdeck.rooms.services import current_item, low_scored
 
 MAX_ANSWER = 10_000
 MAX_CHAT = 1_000
@@ -178,7 +178,7 @@ def end(seat: Participant) -> tuple[Room, list[RoomItem]]:
 
 def to_practice(room: Room) -> list[RoomItem]:
     candidate = next((p.person for p in room.participants if p.role == "candidate"), None)
-    low = [i for i in room.items if i.score is not None and i.score <= 2 and i.question_id]
+    low = low_scored(room)
     if candidate is None:
         return low
     kept_out = []
