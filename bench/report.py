@@ -41,6 +41,7 @@ IMPORT_ROWS = (
     ("insert", "↳ insert: the rest (deck row, COPY of the rows, commit)"),
     ("workers' CPU", "↳ CPU time of the worker processes that rendered (user)"),
     ("in this process", "the same import, rendering in this process (no workers)"),
+    ("in 2 workers", "the same import, rendering in 2 worker processes"),
     ("parse only", "baseline: `parse_document` alone"),
     ("psycopg COPY", "baseline: psycopg COPY of the same rendered rows (**the floor**)"),
     ("psycopg executemany", "baseline: psycopg `executemany` of the same rows"),
