@@ -60,6 +60,10 @@ _ODD_IMAGE = re.compile(r"[<&\\]")
 _DEFINITION = re.compile(r"^[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*\[[^\]\n]*\]:", re.MULTILINE)
 _LIST_ITEM = re.compile(r"^[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]", re.MULTILINE)
 _BLOCK_UNDER_LINE = re.compile(r"^[ \t>]*\S[^\n]*\n[ \t>]*[ \t](?:```|~~~|<)", re.MULTILINE)
+# Quotes and lists nested by their markers on one line: markdown-it-pyrs parses each level a
+# call deeper, and some tens of thousands of levels overflow the stack (a crash, not an error).
+# markdown-it-py stops nesting at 20 levels; text this deep goes to it.
+_DEEP = re.compile(r"^(?:[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))){21}", re.MULTILINE)
 _LONG_TICKS = re.compile(
     r"^(?![ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*(?:`{3,}[^`\n]*|~{3,}[^\n]*)$)[^\n]*``",
     re.MULTILINE,
@@ -107,7 +111,7 @@ def _read_alike(text: str) -> bool:
     """Whether nothing in `text` is known to be read differently by the two parsers."""
     if _LEFT_TO_MARKDOWN_IT_PY.search(text) or ("[" in text and _LONG_TICKS.search(text)):
         return False
-    if _DEFINITION.search(text) or ("![" in text and _ODD_IMAGE.search(text)):
+    if _DEEP.search(text) or _DEFINITION.search(text) or ("![" in text and _ODD_IMAGE.search(text)):
         return False
     if _LIST_ITEM.search(text) and _BLOCK_UNDER_LINE.search(text):
         return False

@@ -7,6 +7,8 @@ Every comparison is with markdown-it-py through the renderer's own parser and fe
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,17 @@ def test_generated_markdown_renders_alike(text):
 @hypothesis.given(st.lists(st.sampled_from(LINES), min_size=1, max_size=25).map("\n".join))
 def test_generated_documents_of_lines_render_alike(text):
     assert_alike(text)
+
+
+DEEP = {"quotes": ">" * 100_000, "ordered lists": "1. " * 33_333, "other lists": "1) " * 33_333}
+
+
+@pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
+def test_markdown_nested_deep_enough_to_crash_the_rust_parser_goes_to_markdown_it_py(text):
+    crash = "from markdown_it_pyrs import MarkdownIt; MarkdownIt('commonmark').render(input())"
+    crashed = subprocess.run(
+        [sys.executable, "-c", crash], input=text, text=True, capture_output=True, check=False
+    )
+    assert crashed.returncode < 0  # killed by a signal: the stack overflowed
+    assert fast(text) is None
+    assert render_answer(text) == reference_renderer.render(text)
