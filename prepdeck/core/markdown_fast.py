@@ -40,40 +40,44 @@ _CODE_END = "</code></pre>\n"
 # `<pre><code` (see above), comments (markdown-it-py follows CommonMark 0.31 on `<!-->`), raw
 # HTML blocks that run to a closing tag (`<script`, `<pre`, `<style`, `<textarea`, `<?`,
 # `<!X`: blank lines at their end), control characters, blanks outside ASCII (markdown-it-py
-# trims them from paragraphs as JavaScript's trim() does), a code span of blanks only, a list
-# item with nothing in it (a paragraph goes on over it in one, not in the other), a quote's
-# paragraph going on in a line without `>`, a tab after `>`. Carriage returns and escaped
-# backticks were in every difference found with them, so they are left out too.
-_LEFT_TO_MARKDOWN_IT_PY = re.compile(
-    r"<pre><code|<!--|<(?i:script|pre|style|textarea)|<\?|<![A-Za-z\[]|\\`|` +`|`[ \t]*\n[ \t>]*`"
-    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r\x85\ufeff]|[^\S\x00-\x7f]"
-    r"|^[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]*$|^[ \t]{0,3}>[^\n]*\n[ \t]*[^\s>]|^[ \t>]*>\t",
-    re.MULTILINE,
+# trims them from paragraphs as JavaScript's trim() does), a code span of blanks only. Carriage
+# returns and escaped backticks were in every difference found with them: left out too.
+_LITERALS = ("<pre><code", "<!--", "<?", "\\`", "\r")
+_RAW_BLOCK = re.compile(r"<(?:(?i:script|pre|style|textarea)|![A-Za-z\[])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WIDE_BLANK = re.compile(r"[^\S\x00-\x7f]|\ufeff")
+_BLANK_CODE = re.compile(r"`(?: +|[ \t]*\n[ \t>]*)`")
+# Lines, each pattern matched after a newline (the text is searched with one put before it):
+# a list item with nothing in it (a paragraph goes on over it in one parser, not the other); a
+# quote's paragraph going on in a line without `>`; a tab after `>`; a reference definition;
+# quotes and lists nested more than 20 deep by their markers on one line (markdown-it-pyrs
+# parses each level a call deeper, and some tens of thousands of levels overflow the stack, a
+# crash rather than an error; markdown-it-py stops nesting at 20 levels).
+_LINE_SHAPES = re.compile(
+    r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]*(?=\n|\Z)"
+    r"|[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*>[^\n]*\n[ \t]*[^\s>]"
+    r"|[ \t>]*>\t"
+    r"|[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*\[[^\]\n]*\]:"
+    r"|(?:[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))){21})"
 )
+# A fence or raw HTML right under a list item's first line: markdown-it-py writes no newline
+# before it.
+_LIST_ITEM = re.compile(r"\n[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]")
+_INDENTED_BLOCK = re.compile(r"\n[ \t>]*[ \t](?:```|~~~|<)")
 # markdown-it-pyrs fails on a link's opening bracket followed by code spans of two or more
 # backticks (it loses them, or panics); lines opening or closing a fence are no code spans.
-# Other shapes read differently: a link to a host outside ASCII (punycode in markdown-it-py),
-# an image whose description holds HTML, entities or escapes, a reference definition, a fence or
-# raw HTML right under a list item's first line (markdown-it-py writes no newline before it).
+_FENCE_LINE = re.compile(r"[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*(?:`{3,}[^`\n]*|~{3,}[^\n]*)")
+# A link to a host outside ASCII (punycode in markdown-it-py); an image whose description holds
+# HTML, entities or escapes; emphasis beside a character outside ASCII that is not a letter or
+# a digit (CommonMark 0.31 counts symbols such as € as punctuation, markdown-it-pyrs does not).
 _ODD_LINK = re.compile(r"(?:\]\(|<|\]:)[^\s)>]*[^\x00-\x7f]")
 _ODD_IMAGE = re.compile(r"[<&\\]")
-_DEFINITION = re.compile(r"^[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*\[[^\]\n]*\]:", re.MULTILINE)
-_LIST_ITEM = re.compile(r"^[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]", re.MULTILINE)
-_BLOCK_UNDER_LINE = re.compile(r"^[ \t>]*\S[^\n]*\n[ \t>]*[ \t](?:```|~~~|<)", re.MULTILINE)
-# Quotes and lists nested by their markers on one line: markdown-it-pyrs parses each level a
-# call deeper, and some tens of thousands of levels overflow the stack (a crash, not an error).
-# markdown-it-py stops nesting at 20 levels; text this deep goes to it.
-_DEEP = re.compile(r"^(?:[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))){21}", re.MULTILINE)
-_LONG_TICKS = re.compile(
-    r"^(?![ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*(?:`{3,}[^`\n]*|~{3,}[^\n]*)$)[^\n]*``",
-    re.MULTILINE,
-)
 _DELIMITER_BESIDE = re.compile(r"[*_]([^\x00-\x7f])|([^\x00-\x7f])[*_]")
 # A table's delimiter row, and what ends a table differently: a line starting an ordered list
 # (markdown-it-py ends the table there), an escaped pipe, a table in a quote, a delimiter row
-# without a pipe (a heading's underline in markdown-it-pyrs).
-_DELIMITER_ROW = re.compile(r"^[ \t>]*[|:-][-:| \t]*$", re.MULTILINE)
-_TABLE_DOUBTS = re.compile(r"\\\||^[ \t>]*\d{1,9}[.)]|^[ \t]*>", re.MULTILINE)
+# without a pipe (a heading's underline in markdown-it-pyrs), or one of a single column.
+_DELIMITER_ROW = re.compile(r"\n([ \t>]*[|:-][-:| \t]*)(?=\n|\Z)")
+_TABLE_DOUBTS = re.compile(r"\n[ \t>]*\d{1,9}[.)]|\n[ \t]*>")
 
 
 def _unescape(html: str) -> str:
@@ -109,28 +113,62 @@ def _ends_alike(text: str, html: str) -> bool:
 
 def _read_alike(text: str) -> bool:
     """Whether nothing in `text` is known to be read differently by the two parsers."""
-    if _LEFT_TO_MARKDOWN_IT_PY.search(text) or ("[" in text and _LONG_TICKS.search(text)):
+    if any(literal in text for literal in _LITERALS):
         return False
-    if _DEEP.search(text) or _DEFINITION.search(text) or ("![" in text and _ODD_IMAGE.search(text)):
+    if _RAW_BLOCK.search(text) or _CONTROL.search(text) or _BLANK_CODE.search(text):
         return False
-    if _LIST_ITEM.search(text) and _BLOCK_UNDER_LINE.search(text):
+    lines = "\n" + text
+    if _LINE_SHAPES.search(lines) or ("![" in text and _ODD_IMAGE.search(text)):
         return False
-    if not text.isascii():
-        if _ODD_LINK.search(text):
+    if _LIST_ITEM.search(lines) and _under_a_line(lines):
+        return False
+    if "[" in text and _code_spans_of_long_ticks(text):
+        return False
+    if not text.isascii() and not _alike_outside_ascii(text):
+        return False
+    return _tables_alike(lines)
+
+
+def _under_a_line(lines: str) -> bool:
+    for match in _INDENTED_BLOCK.finditer(lines):
+        if lines[lines.rfind("\n", 0, match.start()) + 1 : match.start()].strip():
+            return True
+    return False
+
+
+def _code_spans_of_long_ticks(text: str) -> bool:
+    found = text.find("``")
+    while found != -1:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end == -1 else end
+        if not _FENCE_LINE.fullmatch(text, start, end):
+            return True
+        found = text.find("``", end)
+    return False
+
+
+def _alike_outside_ascii(text: str) -> bool:
+    if _WIDE_BLANK.search(text) or _ODD_LINK.search(text):
+        return False
+    for match in _DELIMITER_BESIDE.finditer(text):
+        if unicodedata.category(match[1] or match[2])[0] not in "LN":
             return False
-        for match in _DELIMITER_BESIDE.finditer(text):
-            if unicodedata.category(match[1] or match[2])[0] not in "LN":
-                return False
-    for row in _DELIMITER_ROW.finditer(text):
-        if "-" not in row[0]:
+    return True
+
+
+def _tables_alike(lines: str) -> bool:
+    for row in _DELIMITER_ROW.finditer(lines):
+        delimiters = row[1]
+        if "-" not in delimiters:
             continue
-        if "|" not in row[0] and ":" in row[0]:
+        if "|" not in delimiters and ":" in delimiters:
             return False  # a table of one column in markdown-it-pyrs
-        header = text[text.rfind("\n", 0, max(row.start() - 1, 0)) + 1 : row.start() - 1]
-        if "|" in header or "|" in row[0]:
-            if "|" not in header or "|" not in row[0] or _TABLE_DOUBTS.search(text):
+        header = lines[lines.rfind("\n", 0, row.start()) + 1 : row.start()]
+        if "|" in header or "|" in delimiters:
+            if "|" not in header or "|" not in delimiters or _cells(header) != _cells(delimiters):
                 return False
-            if _cells(header) != _cells(row[0]):
+            if "\\|" in lines or _TABLE_DOUBTS.search(lines):
                 return False
     return True
 

@@ -90,6 +90,7 @@ DIFFERING = {
     "table ended by an ordered list": "| a | b |\n|---|:-:|\n| c | d |\n2) x",
     "table of one column": "A\n:---",
     "table under a quote": "> x\n| a | b |\n|---|:-:|\n| c | d |",
+    "table under a quote in a list": "+ > + x\n   | a |\n   |:--|\n   | b |",
     "escaped pipe before a table's header": "ß\\|| a | b |\n|---|:-:|\n1",
     "delimiter row without a pipe": "| a |\n---\nc",
     "link to a host outside ASCII": "[a](http://é.com/é)",
