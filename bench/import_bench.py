@@ -31,7 +31,7 @@ from timing import Timing
 from workload import DocumentFacts, now, question_document
 
 from prepdeck.accounts.models import User
-from prepdeck.core import batch_rendering
+from prepdeck.core import batch_rendering, lexing, markdown, markdown_fast
 from prepdeck.decks import transfer
 from prepdeck.decks.importer import parse_document
 from prepdeck.extensions import db
@@ -82,6 +82,10 @@ def run(app: Flask, conn: psycopg.Connection, owner_id: int, args) -> ImportResu
                 other = _app_import(app, owner_id, document, questions, conn)["end to end"]
             key = "in this process" if results.processes > 1 else "in 2 workers"
             samples.setdefault(key, []).append(other)
+        empty_decks(conn)  # and with the rendering as it was: markdown-it-py, Pygments' loop
+        with _processes(results.processes), _plain_rendering():
+            plain = _app_import(app, owner_id, document, questions, conn)["end to end"]
+        samples.setdefault("plain rendering", []).append(plain)
         print(f"  import run {attempt + 1}/{repeat}: {phases['end to end']:.2f} s", flush=True)
     empty_decks(conn)
     results.timings = {name: Timing(values) for name, values in samples.items()}
@@ -177,6 +181,20 @@ def _processes(count: int) -> Iterator[None]:
         yield
     finally:
         batch_rendering.worker_processes = original
+
+
+@contextmanager
+def _plain_rendering() -> Iterator[None]:
+    """Markdown parsed by markdown-it-py alone and code lexed by Pygments' own loop."""
+    fast_render, speed_up = markdown_fast.render, lexing.speed_up
+    markdown_fast.render = lambda text, code_block: None
+    lexing.speed_up = lambda lexer: lexer
+    markdown._lexer.cache_clear()
+    try:
+        yield
+    finally:
+        markdown_fast.render, lexing.speed_up = fast_render, speed_up
+        markdown._lexer.cache_clear()
 
 
 def _imported_rows(conn: psycopg.Connection) -> list[tuple]:
