@@ -49,17 +49,22 @@ _WIDE_BLANK = re.compile(r"[^\S\x00-\x7f]|\ufeff")
 _BLANK_CODE = re.compile(r"`(?: +|[ \t]*\n[ \t>]*)`")
 # Lines, each pattern matched after a newline (the text is searched with one put before it):
 # a list item with nothing in it (a paragraph goes on over it in one parser, not the other); a
-# quote's paragraph going on in a line without `>`; a tab after `>`; a reference definition;
-# quotes and lists nested more than 20 deep by their markers on one line (markdown-it-pyrs
-# parses each level a call deeper, and some tens of thousands of levels overflow the stack, a
-# crash rather than an error; markdown-it-py stops nesting at 20 levels).
+# quote's paragraph going on in a line without `>`; a tab after `>`; a quote in a quote (the
+# same, with fewer `>` on the next line); a reference definition.
 _LINE_SHAPES = re.compile(
     r"\n(?:[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]*(?=\n|\Z)"
     r"|[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*>[^\n]*\n[ \t]*[^\s>]"
     r"|[ \t>]*>\t"
-    r"|[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*\[[^\]\n]*\]:"
-    r"|(?:[ \t]*(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))){21})"
+    r"|[ \t]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*>(?:[ \t]|(?:[*+-]|\d{1,9}[.)])[ \t])*>"
+    r"|[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*\[[^\]\n]*\]:)"
 )
+# A quote or list item opened 16 columns in or more (indentation, `>` and list markers before
+# it): it may be nested 20 levels deep, where markdown-it-py stops (a list counts two), and
+# markdown-it-pyrs goes on; tens of thousands of levels overflow its stack, a crash.
+_NESTED = re.compile(
+    r"\n((?:[ \t>]|(?:[*+-]|\d{1,9}[.)])[ \t])*)(?:>|(?:[*+-]|\d{1,9}[.)])(?=[ \t]))"
+)
+_NESTED_FROM = 16
 # A fence or raw HTML right under a list item's first line: markdown-it-py writes no newline
 # before it.
 _LIST_ITEM = re.compile(r"\n[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]")
@@ -72,7 +77,10 @@ _FENCE_LINE = re.compile(r"[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)*(?:`{3,}[^`\n]
 # a digit (CommonMark 0.31 counts symbols such as € as punctuation, markdown-it-pyrs does not).
 _ODD_LINK = re.compile(r"(?:\]\(|<|\]:)[^\s)>]*[^\x00-\x7f]")
 _ODD_IMAGE = re.compile(r"[<&\\]")
-_DELIMITER_BESIDE = re.compile(r"[*_]([^\x00-\x7f])|([^\x00-\x7f])[*_]")
+# An entity in text with emphasis: markdown-it-pyrs can lose the emphasis after it.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_DELIMITER_BEFORE = re.compile(r"[*_]([^\x00-\x7f])")
+_DELIMITER_AFTER = re.compile(r"([^\x00-\x7f])[*_]")
 # A table's delimiter row, and what ends a table differently: a line starting an ordered list
 # (markdown-it-py ends the table there), an escaped pipe, a table in a quote, a delimiter row
 # without a pipe (a heading's underline in markdown-it-pyrs), or one of a single column.
@@ -120,13 +128,23 @@ def _read_alike(text: str) -> bool:
     lines = "\n" + text
     if _LINE_SHAPES.search(lines) or ("![" in text and _ODD_IMAGE.search(text)):
         return False
-    if _LIST_ITEM.search(lines) and _under_a_line(lines):
+    if "&" in text and ("*" in text or "_" in text) and _ENTITY.search(text):
+        return False
+    if (_LIST_ITEM.search(lines) and _under_a_line(lines)) or _nested_deep(lines):
         return False
     if "[" in text and _code_spans_of_long_ticks(text):
         return False
     if not text.isascii() and not _alike_outside_ascii(text):
         return False
     return _tables_alike(lines)
+
+
+def _nested_deep(lines: str) -> bool:
+    for match in _NESTED.finditer(lines):
+        prefix = match[1]
+        if len(prefix) >= _NESTED_FROM // 4 and len(prefix.expandtabs(4)) >= _NESTED_FROM:
+            return True
+    return False
 
 
 def _under_a_line(lines: str) -> bool:
@@ -151,13 +169,15 @@ def _code_spans_of_long_ticks(text: str) -> bool:
 def _alike_outside_ascii(text: str) -> bool:
     if _WIDE_BLANK.search(text) or _ODD_LINK.search(text):
         return False
-    for match in _DELIMITER_BESIDE.finditer(text):
-        if unicodedata.category(match[1] or match[2])[0] not in "LN":
-            return False
+    for delimiter in (_DELIMITER_BEFORE, _DELIMITER_AFTER):
+        for match in delimiter.finditer(text):
+            if unicodedata.category(match[1])[0] not in "LN":
+                return False
     return True
 
 
 def _tables_alike(lines: str) -> bool:
+    doubts = None  # found once, not for each table: a text may hold thousands
     for row in _DELIMITER_ROW.finditer(lines):
         delimiters = row[1]
         if "-" not in delimiters:
@@ -168,7 +188,9 @@ def _tables_alike(lines: str) -> bool:
         if "|" in header or "|" in delimiters:
             if "|" not in header or "|" not in delimiters or _cells(header) != _cells(delimiters):
                 return False
-            if "\\|" in lines or _TABLE_DOUBTS.search(lines):
+            if doubts is None:
+                doubts = "\\|" in lines or _TABLE_DOUBTS.search(lines) is not None
+            if doubts:
                 return False
     return True
 
