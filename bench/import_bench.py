@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psycopg
 from database import empty_decks
@@ -30,7 +31,7 @@ from timing import Timing
 from workload import DocumentFacts, now, question_document
 
 from prepdeck.accounts.models import User
-from prepdeck.core import batch_rendering
+from prepdeck.core import batch_rendering, lexing, markdown, markdown_fast
 from prepdeck.decks import transfer
 from prepdeck.decks.importer import parse_document
 from prepdeck.extensions import db
@@ -66,7 +67,7 @@ def run(app: Flask, conn: psycopg.Connection, owner_id: int, args) -> ImportResu
         if attempt == 0:
             results.peak_rss_before_mb = _peak_rss_mb()
         with sampled() as memory:
-            phases = _app_import(app, owner_id, document, questions)
+            phases = _app_import(app, owner_id, document, questions, conn)
         if attempt == 0:
             results.peak_rss_after_mb = _peak_rss_mb()
             results.memory = memory
@@ -75,35 +76,63 @@ def run(app: Flask, conn: psycopg.Connection, owner_id: int, args) -> ImportResu
             samples.setdefault(name, []).append(seconds)
         for name, step in _baselines(conn, owner_id, document, rows).items():
             samples.setdefault(name, []).append(step)
-        if results.processes > 1:  # the same import without workers, to compare
+        if os.cpu_count() > 1:  # the same import rendered the other way, to compare
             empty_decks(conn)
-            with _without_workers():
-                alone = _app_import(app, owner_id, document, questions)["end to end"]
-            samples.setdefault("in this process", []).append(alone)
+            with _processes(1 if results.processes > 1 else 2):
+                other = _app_import(app, owner_id, document, questions, conn)["end to end"]
+            key = "in this process" if results.processes > 1 else "in 2 workers"
+            samples.setdefault(key, []).append(other)
+        empty_decks(conn)  # and with the rendering as it was: markdown-it-py, Pygments' loop
+        with _processes(results.processes), _plain_rendering():
+            plain = _app_import(app, owner_id, document, questions, conn)["end to end"]
+        samples.setdefault("plain rendering", []).append(plain)
         print(f"  import run {attempt + 1}/{repeat}: {phases['end to end']:.2f} s", flush=True)
     empty_decks(conn)
     results.timings = {name: Timing(values) for name, values in samples.items()}
     return results
 
 
-def _app_import(app: Flask, owner_id: int, document: bytes, questions: int) -> dict[str, float]:
+def _app_import(
+    app: Flask, owner_id: int, document: bytes, questions: int, conn: psycopg.Connection
+) -> dict[str, float]:
     spent = {"parse": 0.0, "render": 0.0}
+    backends = _backend_cpu(conn)
     with app.app_context():
         owner = db.session.get(User, owner_id)
         with (
             _stopwatch("parse_document", spent, "parse"),
             _stopwatch("rendered_batches", spent, "render", generator=True),
         ):
-            children = os.times()
-            started = time.perf_counter()
+            before = os.times()
+            started, cpu = time.perf_counter(), time.process_time()
             result = transfer.import_document(owner, document, title="Bench import")
-            total = time.perf_counter() - started
-            children = os.times().children_user - children.children_user
+            total, cpu = time.perf_counter() - started, time.process_time() - cpu
+            after = os.times()
+            children = after.children_user - before.children_user
+            cpu += children + after.children_system - before.children_system
         if result.added != questions:
             raise SystemExit(f"The app imported {result.added} questions, not {questions}.")
         db.session.remove()
     insert = total - spent["parse"] - spent["render"]
-    return {**spent, "insert": insert, "end to end": total, "workers' CPU": children}
+    cpu += _backend_cpu(conn, backends)
+    return {**spent, "insert": insert, "end to end": total, "workers' CPU": children, "CPU": cpu}
+
+
+def _backend_cpu(conn: psycopg.Connection, since: dict[int, float] | None = None):
+    """CPU seconds of the database's server processes (the bench's database only: the app's
+    pooled connections and this one): per process id, or, given an earlier reading, the seconds
+    used since. From /proc, as PostgreSQL runs on this host; nothing where it does not."""
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    seconds = {}
+    for (pid,) in conn.execute(query).fetchall():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if since is None:
+        return seconds
+    return sum(value - since.get(pid, 0.0) for pid, value in seconds.items())
 
 
 @contextmanager
@@ -144,13 +173,28 @@ def _stopwatch(name: str, spent: dict[str, float], key: str, generator=False) ->
 
 
 @contextmanager
-def _without_workers() -> Iterator[None]:
+def _processes(count: int) -> Iterator[None]:
+    """Documents rendered by `count` processes (1: the importing process, no workers)."""
     original = batch_rendering.worker_processes
-    batch_rendering.worker_processes = lambda answers: 1
+    batch_rendering.worker_processes = lambda answers: count
     try:
         yield
     finally:
         batch_rendering.worker_processes = original
+
+
+@contextmanager
+def _plain_rendering() -> Iterator[None]:
+    """Markdown parsed by markdown-it-py alone and code lexed by Pygments' own loop."""
+    fast_render, speed_up = markdown_fast.render, lexing.speed_up
+    markdown_fast.render = lambda text, code_block: None
+    lexing.speed_up = lambda lexer: lexer
+    markdown._lexer.cache_clear()
+    try:
+        yield
+    finally:
+        markdown_fast.render, lexing.speed_up = fast_render, speed_up
+        markdown._lexer.cache_clear()
 
 
 def _imported_rows(conn: psycopg.Connection) -> list[tuple]:
@@ -165,11 +209,14 @@ def _baselines(conn, owner_id: int, document: bytes, rows: list[tuple]) -> dict[
     times["parse only"] = time.perf_counter() - started
     for name, write in (("psycopg COPY", _copy_rows), ("psycopg executemany", _executemany)):
         empty_decks(conn)
-        started = time.perf_counter()
+        backends = _backend_cpu(conn)
+        started, cpu = time.perf_counter(), time.process_time()
         with conn.transaction():
             deck_id = conn.execute(NEW_DECK, (owner_id, name, name.replace(" ", "-"))).fetchone()
             write(conn, deck_id[0], rows)
         times[name] = time.perf_counter() - started
+        if name == "psycopg COPY":
+            times["COPY CPU"] = time.process_time() - cpu + _backend_cpu(conn, backends)
     return times
 
 

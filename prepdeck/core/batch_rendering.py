@@ -1,5 +1,5 @@
 """The answers of a whole document rendered in order, a batch at a time: in worker processes
-when there are many and the machine has more than one core, else here.
+when there are many and the machine has three cores or more, else here.
 
 Rendering is pure and CPU-bound, so the workers only get answers and give back HTML; they
 share the document's highlighting budget through shared memory, set aside and returned under
@@ -52,7 +52,10 @@ def worker_processes(answers: int) -> int:
     # Under gevent the pool's threads would be greenlets, blocked by the rendering.
     if answers < PARALLEL_FROM or not hasattr(os, "fork") or _gevent_patched():
         return 1
-    return min(len(os.sched_getaffinity(0)), MAX_PROCESSES)
+    # One core stays with the importing process and the database, which take the rows while
+    # the next batch renders: on two cores, workers only contend with them (docs/performance.md).
+    processes = min(len(os.sched_getaffinity(0)) - 1, MAX_PROCESSES)
+    return processes if processes >= 2 else 1
 
 
 def _gevent_patched() -> bool:

@@ -1,5 +1,9 @@
 """Answers in Markdown: rendered by markdown-it-py, highlighted by Pygments, sanitised by nh3.
 
+markdown-it-pyrs parses instead of markdown-it-py wherever it gives the same HTML
+(`prepdeck.core.markdown_fast`), and the vetted Pygments lexers try the rules of a state as one
+pattern (`prepdeck.core.lexing`): same HTML and tokens, several times sooner.
+
 `render_answer` is what a service calls when a question is saved; the HTML it returns is safe to
 insert into a page as it is. `highlight_css` is the stylesheet that colours the highlighted code.
 
@@ -14,7 +18,8 @@ CPU holds every request of that process. Three bounds keep it short:
   expression stuck inside one match cannot be interrupted. Every vetted lexer went through the
   inputs of `tests/core/lexer_fuzz.py` at 2,000 and 8,000 characters (the slow
   ones again at 20,000) and never waited long for one token; `tests/core/test_markdown.py`
-  repeats that on a smaller scale.
+  repeats that on a smaller scale, with the joined rules the renderer lexes with (each token
+  costs them at most the matches Pygments' loop makes for it, and one more).
 - Highlighting has a budget. A block longer than `MAX_HIGHLIGHTED_CODE` characters is shown
   plain, and the lexers get `HIGHLIGHT_SECONDS` per answer, checked between tokens: some vetted
   lexers, Python's among them, take quadratic time over long runs of blank lines, one short
@@ -24,6 +29,10 @@ CPU holds every request of that process. Three bounds keep it short:
 - Text longer than `MAX_RENDERED_CHARS` is shown escaped, as written. markdown-it is linear but
   slow on runs of ``![`` (1.5 s of CPU for 100,000 characters here), and nh3's HTML parser is
   quadratic in the depth of unclosed tags (16,000 nested ``<div>``: 0.6 s; 100,000: 31 s).
+
+markdown-it-pyrs, compiled code, cannot be interrupted either, and a quote or list nested tens of
+thousands of levels deep on one line overflows its stack: `prepdeck.core.markdown_fast` gives it
+no text nested deeper than markdown-it-py's 20 levels, nor any shape it reads differently.
 
 So one `render_answer` call costs at most about 2 s of CPU, on a 100,000-character answer built
 to be slow, and a few milliseconds on an ordinary one.
@@ -45,6 +54,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import find_lexer_class, get_all_lexers
 from pygments.lexers.shell import BashLexer
 from pygments.token import STANDARD_TYPES
+
+from prepdeck.core import lexing, markdown_fast
 
 HIGHLIGHT_CLASS = "highlight"
 THEMES = {"light": "default", "dark": "github-dark"}
@@ -144,7 +155,8 @@ class _OutOfTime(Exception):
 @lru_cache(maxsize=len(VETTED_LEXERS))
 def _lexer(name: str) -> Lexer:
     # stripnl=False: leading blank lines of a snippet are part of what the author wrote.
-    return find_lexer_class(name)(stripnl=False)
+    # Lexing with the rules of a state joined: the same tokens, sooner (see `lexing`).
+    return lexing.speed_up(find_lexer_class(name)(stripnl=False))
 
 
 def warm_lexers() -> None:
@@ -293,13 +305,23 @@ def _render(text: str, shared: HighlightBudget | None, memo: dict | None) -> tup
     allowed = HIGHLIGHT_SECONDS if shared is None else shared.take(HIGHLIGHT_SECONDS)
     budget = HighlightBudget(allowed)
     try:
-        env = {"highlight_budget": budget, "memo": memo}
-        html = _SANITISER.clean(_MARKDOWN.render(text, env))
+        html = _SANITISER.clean(_markdown_html(text, budget, memo))
     finally:
         if shared is not None:
             shared.give_back(budget.left)  # negative when the last token overran
     # Nothing was cut while time was left: a block cut short leaves the budget overdrawn.
     return html, allowed - budget.left if budget.left > 0 else -1.0
+
+
+def _markdown_html(text: str, budget: HighlightBudget, memo: dict | None) -> str:
+    """markdown-it's HTML for `text`, before sanitising: from markdown-it-pyrs where it gives
+    the same (see `prepdeck.core.markdown_fast`), else from markdown-it-py."""
+    html = markdown_fast.render(
+        text, lambda code, language: _code_block(code, language, budget, memo)
+    )
+    if html is None:
+        html = _MARKDOWN.render(text, {"highlight_budget": budget, "memo": memo})
+    return html
 
 
 class BatchRenderer:

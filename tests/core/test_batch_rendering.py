@@ -103,3 +103,12 @@ def test_a_shared_budget_is_set_aside_and_given_back_under_its_lock():
     budget.give_back(0.1)
     budget.charge(0.04)
     assert budget.left == pytest.approx(0.06)
+
+
+@pytest.mark.parametrize(("cores", "processes"), [(1, 1), (2, 1), (3, 2), (4, 3), (16, 4)])
+def test_workers_render_only_with_a_core_left_for_the_import_and_the_database(
+    monkeypatch, cores, processes
+):
+    monkeypatch.setattr(batch_rendering.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert batch_rendering.worker_processes(batch_rendering.PARALLEL_FROM) == processes
+    assert batch_rendering.worker_processes(batch_rendering.PARALLEL_FROM - 1) == 1
