@@ -8,7 +8,7 @@ from flask import url_for
 
 from prepdeck.core.api import JsonFlag, PageArgs, page_schema
 from prepdeck.practice.quiz_schemas import NO_NUL, Filters, QuizCreate, Strict
-from prepdeck.rooms import services
+from prepdeck.rooms import presence, services
 from prepdeck.rooms import summary as summaries
 from prepdeck.rooms.models import Participant
 
@@ -37,6 +37,7 @@ class RoomJoin(Strict):
 class Person(ma.Schema):
     name = F.String(required=True)
     role = F.String(required=True, metadata={"enum": ["interviewer", "candidate", "watcher"]})
+    connected = F.Boolean(required=True, metadata={"description": "Connected to the room now"})
 
 
 class SummaryItem(ma.Schema):
@@ -96,7 +97,7 @@ class Room(ma.Schema):
         body = {name: getattr(room, name) for name in fields}
         body.update(
             your_role=seat.role, question_count=len(room.items),
-            people=[{"name": p.person.display_name, "role": p.role} for p in room.participants],
+            people=presence.people(room),  # one query, however many watch
             page_url=url_for("rooms.show", room_id=room.id, _external=True),
             invite_url=url_for("rooms.invite", token=room.token, _external=True)
             if seat.role == "interviewer" else None,
