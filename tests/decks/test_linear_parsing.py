@@ -3,10 +3,11 @@
 Every regular expression of the reader is found by looking at its modules, so a pattern added
 later is covered without anyone listing it here. Each is tried on adversarial lines (a prefix
 that gets past its anchors, a long run of one character or two, then an ending); the lines it
-is slowest on are timed at two lengths: four times the length may take at most eight times as
-long (quadratic backtracking takes sixteen times), and no line may take a second. Then whole
-documents of such lines, up to the longest line the reader accepts, must be read in a few
-seconds.
+is slowest on are timed at two lengths: four times the length may take at most ten times as
+long (quadratic backtracking takes sixteen times; a linear scan was seen at eight, the shorter
+line fitting the processor's cache where the longer does not), and no line may take a second.
+Then whole documents of such lines, up to the longest line the reader accepts, must be read in
+a few seconds.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tests.services import deadline as stop_after
 
 SCREEN = 5_000  # characters: every line at this length, to find the slowest
 SMALL, BIG = 20_000, 80_000  # characters: the slowest lines at these two lengths
+GROWTH = 10  # the most BIG may take over SMALL: linear is 4, quadratic 16
 SLOWEST = 6  # lines per pattern timed at both lengths
 LIMIT = 1.0  # seconds for any one line
 
@@ -82,7 +84,7 @@ def test_every_pattern_matches_in_linear_time(pattern):
     )
     for _, shape in timed[:SLOWEST]:
         small, big = growth(pattern, shape)
-        assert big < 1e-3 or big / small < 8, (
+        assert big < 1e-3 or big / small < GROWTH, (
             f"{pattern.pattern!r} on {describe(shape)}: {small * 1000:.2f} ms at {SMALL:,} "
             f"characters, {big * 1000:.2f} ms at {BIG:,}: it grows faster than the line"
         )
@@ -96,7 +98,7 @@ def growth(pattern: re.Pattern, shape: tuple[str, str, str]) -> tuple[float, flo
         for _ in range(3):
             small = min(small, timed_search(pattern, shape, SMALL))
             big = min(big, timed_search(pattern, shape, BIG))
-        if big < 1e-3 or big / small < 8:
+        if big < 1e-3 or big / small < GROWTH:
             break
     return small, big
 
