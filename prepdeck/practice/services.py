@@ -153,7 +153,10 @@ def relearn_now(
     question = visible_question(person, question_id)
     if not db.session.get(DeckFollow, (person.id, question.deck_id)):
         db.session.add(DeckFollow(person_id=person.id, deck_id=question.deck_id))
-        db.session.commit()
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:  # followed at the same moment elsewhere: that will do
+            db.session.rollback()
     result = review(person, question_id, 1, duration_ms, idempotency_key)
     if not result.replayed:
         card = _locked_card(person.id, question_id)
