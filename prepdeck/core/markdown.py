@@ -1,8 +1,10 @@
 """Answers in Markdown: rendered by markdown-it-py, highlighted by Pygments, sanitised by nh3.
 
 markdown-it-pyrs parses instead of markdown-it-py wherever it gives the same HTML
-(`prepdeck.core.markdown_fast`), and the vetted Pygments lexers try the rules of a state as one
-pattern (`prepdeck.core.lexing`): same HTML and tokens, several times sooner.
+(`prepdeck.core.markdown_fast`), the vetted Pygments lexers try the rules of a state as one
+pattern (`prepdeck.core.lexing`), their tokens are written out in one loop
+(`prepdeck.core.spans`), and nh3 sanitises the answer with its highlighted code held out and
+put back after (`prepdeck.core.code_splice`): the same HTML, several times sooner.
 
 `render_answer` is what a service calls when a question is saved; the HTML it returns is safe to
 insert into a page as it is. `highlight_css` is the stylesheet that colours the highlighted code.
@@ -40,10 +42,8 @@ to be slow, and a few milliseconds on an ordinary one.
 
 from __future__ import annotations
 
-import io
 import re
 import time
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import nh3
@@ -55,7 +55,8 @@ from pygments.lexers import find_lexer_class, get_all_lexers
 from pygments.lexers.shell import BashLexer
 from pygments.token import STANDARD_TYPES
 
-from prepdeck.core import lexing, markdown_fast
+from prepdeck.core import lexing, markdown_fast, spans
+from prepdeck.core.code_splice import CodeSplice, SpanOpeners
 
 HIGHLIGHT_CLASS = "highlight"
 THEMES = {"light": "default", "dark": "github-dark"}
@@ -148,10 +149,6 @@ class HighlightBudget:
         self.left -= seconds
 
 
-class _OutOfTime(Exception):
-    pass
-
-
 @lru_cache(maxsize=len(VETTED_LEXERS))
 def _lexer(name: str) -> Lexer:
     # stripnl=False: leading blank lines of a snippet are part of what the author wrote.
@@ -166,25 +163,16 @@ def warm_lexers() -> None:
         _lexer(name)
 
 
-def _until(deadline: float, tokens: Iterable) -> Iterator:
-    # A lexer yields a token every few characters, so a slow lexer is caught within one token.
-    for token in tokens:
-        if time.monotonic() > deadline:
-            raise _OutOfTime
-        yield token
-
-
 def _highlighted(code: str, lexer: Lexer, budget: HighlightBudget) -> str | None:
     """Pygments' spans for `code`, or None when the budget ran out before the end."""
+    # A lexer yields a token every few characters, so a slow lexer is caught within one token.
     start = time.monotonic()
-    out = io.StringIO()
     try:
-        _FORMATTER.format(_until(start + budget.left, lexer.get_tokens(code)), out)
-    except _OutOfTime:
+        return spans.highlighted(lexer, code, _FORMATTER, start + budget.left)
+    except spans.OutOfTime:
         return None
     finally:
         budget.left -= time.monotonic() - start
-    return out.getvalue()
 
 
 def _highlighted_once(
@@ -205,19 +193,28 @@ def _highlighted_once(
     return body
 
 
-def _code_block(code: str, language: str, budget: HighlightBudget, memo: dict | None = None) -> str:
+def _code_block(
+    code: str,
+    language: str,
+    budget: HighlightBudget,
+    memo: dict | None = None,
+    splice: CodeSplice | None = None,
+) -> str:
     """A fenced block as HTML: highlighted in a vetted language while the budget lasts,
-    otherwise escaped (in the highlighted block's frame when the language is vetted)."""
+    otherwise escaped (in the highlighted block's frame when the language is vetted). With a
+    `splice`, a highlighted body is held out of the sanitiser and a placeholder stands for it."""
     name = _LANGUAGES.get(language.lower())
     if name is None:
         return f"<pre><code>{escapeHtml(code)}</code></pre>"
     body = None
     if _may_highlight(code, name) and not budget.spent:
         body = _highlighted_once(code, name, budget, memo)
-    return (
-        f'<pre class="{HIGHLIGHT_CLASS}"><code class="{_LANGUAGE_CLASS[name]}">'
-        f"{escapeHtml(code) if body is None else body}</code></pre>"
-    )
+    opening_tag = f'<code class="{_LANGUAGE_CLASS[name]}">'
+    if body is None:
+        body = escapeHtml(code)
+    elif splice is not None:
+        body = splice.held(opening_tag, code, body) or body
+    return f'<pre class="{HIGHLIGHT_CLASS}">{opening_tag}{body}</code></pre>'
 
 
 def _may_highlight(code: str, name: str) -> bool:
@@ -233,7 +230,9 @@ def _fence(_renderer, tokens, idx, _options, env) -> str:
     token = tokens[idx]
     info = mdTrim(unescapeAll(token.info)) if token.info else ""
     language = MD_TRIM_RE.split(info, maxsplit=1)[0] if info else ""
-    block = _code_block(token.content, language, env["highlight_budget"], env.get("memo"))
+    block = _code_block(
+        token.content, language, env["highlight_budget"], env.get("memo"), env.get("splice")
+    )
     return block + "\n"
 
 
@@ -284,6 +283,7 @@ _SANITISER = nh3.Cleaner(
     link_rel="nofollow noopener noreferrer",
     strip_comments=True,
 )
+_SPAN_OPENERS = SpanOpeners(_FORMATTER.span_element_openers, _token_classes())
 
 
 def render_answer(markdown_text: str, shared: HighlightBudget | None = None) -> str:
@@ -304,8 +304,9 @@ def _render(text: str, shared: HighlightBudget | None, memo: dict | None) -> tup
         return f"<pre><code>{escapeHtml(text)}</code></pre>\n", 0.0
     allowed = HIGHLIGHT_SECONDS if shared is None else shared.take(HIGHLIGHT_SECONDS)
     budget = HighlightBudget(allowed)
+    splice = CodeSplice(_SPAN_OPENERS)
     try:
-        html = _SANITISER.clean(_markdown_html(text, budget, memo))
+        html = splice.sanitised(_markdown_html(text, budget, memo, splice), _SANITISER.clean)
     finally:
         if shared is not None:
             shared.give_back(budget.left)  # negative when the last token overran
@@ -313,14 +314,18 @@ def _render(text: str, shared: HighlightBudget | None, memo: dict | None) -> tup
     return html, allowed - budget.left if budget.left > 0 else -1.0
 
 
-def _markdown_html(text: str, budget: HighlightBudget, memo: dict | None) -> str:
+def _markdown_html(
+    text: str, budget: HighlightBudget, memo: dict | None, splice: CodeSplice | None = None
+) -> str:
     """markdown-it's HTML for `text`, before sanitising: from markdown-it-pyrs where it gives
-    the same (see `prepdeck.core.markdown_fast`), else from markdown-it-py."""
+    the same (see `prepdeck.core.markdown_fast`), else from markdown-it-py. Highlighted bodies
+    are held by `splice`, if given (see `prepdeck.core.code_splice`)."""
     html = markdown_fast.render(
-        text, lambda code, language: _code_block(code, language, budget, memo)
+        text, lambda code, language: _code_block(code, language, budget, memo, splice)
     )
     if html is None:
-        html = _MARKDOWN.render(text, {"highlight_budget": budget, "memo": memo})
+        env = {"highlight_budget": budget, "memo": memo, "splice": splice}
+        html = _MARKDOWN.render(text, env)
     return html
 
 

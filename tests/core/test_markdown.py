@@ -8,7 +8,7 @@ import pytest
 from pygments.lexers import find_lexer_class
 from pygments.token import Name, Text
 
-from prepdeck.core import markdown
+from prepdeck.core import markdown, spans
 from prepdeck.core.markdown import (
     BLANK_RUN_GUARDED,
     HIGHLIGHT_SECONDS,
@@ -305,17 +305,21 @@ class SlowLexer:
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
 
-    def get_tokens(self, code):
+    def _preprocess_lexer_input(self, code):
+        return code
+
+    def get_tokens_unprocessed(self, code):
         for word in code.split():
             self.clock.now += 0.01
-            yield Name, word
-            yield Text, " "
+            yield 0, Name, word
+            yield 0, Text, " "
 
 
 @pytest.fixture
 def slow_lexer(monkeypatch) -> FakeClock:
     clock = FakeClock()
     monkeypatch.setattr(markdown, "time", clock)
+    monkeypatch.setattr(spans, "time", clock)
     monkeypatch.setattr(markdown, "_lexer", lambda name: SlowLexer(clock))
     return clock
 
