@@ -60,7 +60,13 @@ def engine_options_for(uri: str) -> dict:
         # each busy moment opens (and then closes) overflow connections.
         "pool_size": env_int("DB_POOL_SIZE", 20),
         "max_overflow": env_int("DB_MAX_OVERFLOW", 10),
-        "connect_args": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5)},
+        # Synchronized scans start a sequential scan of a large table where the last one
+        # stopped: a search for a common word ranks the first matches a scan finds, so the same
+        # search would show different results each time, and its pages would not follow.
+        "connect_args": {
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
+            "options": "-c synchronize_seqscans=off",
+        },
     }
 
 

@@ -53,19 +53,20 @@ class Page:
         return self
 
 
-def _scalars(result: sa.Result) -> list:
-    return list(result.scalars())
+def _scalars(query: sa.Select) -> list:
+    return list(db.session.scalars(query))
 
 
 def paginate(query: sa.Select, page: int, per_page: int = 20, *, read=_scalars) -> Page:
-    """One page of `query`: its first column's values, or what `read` makes of the result."""
+    """One page of `query`: its first column's values, or what `read` makes of the statement
+    (e.g. `core.database.driver_rows`)."""
     if not 1 <= page <= MAX_PAGE:
         raise NotFound(NO_SUCH_PAGE)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
     found = Page(items=[], page=page, per_page=per_page, total=total or 0).require_exists()
-    found.items = read(db.session.execute(query.limit(per_page).offset((page - 1) * per_page)))
+    found.items = read(query.limit(per_page).offset((page - 1) * per_page))
     return found
 
 
@@ -76,6 +77,11 @@ class Slice:
     items: list[Any]
     more: bool
 
+    @classmethod
+    def cut(cls, items: list, limit: int) -> Slice:
+        """The slice of `limit` items from a read of `limit` + 1: more follow if it found them."""
+        return cls(items=items[:limit], more=len(items) > limit)
+
 
 def keyset_page(
     query: sa.Select,
@@ -83,12 +89,11 @@ def keyset_page(
     after: Any,
     limit: int,
     *,
-    read: Callable[[sa.Result], list] = _scalars,
+    read: Callable[[sa.Select], list] = _scalars,
 ) -> Slice:
     """Items of `query` ordered by the unique column `key`, starting after the value `after`:
-    its first column's values, or what `read` makes of the result. Unlike an offset, the key
+    its first column's values, or what `read` makes of the statement. Unlike an offset, the key
     still points at the same place after rows are added."""
     if after is not None:
         query = query.where(key > after)
-    items = read(db.session.execute(query.order_by(key).limit(limit + 1)))
-    return Slice(items=items[:limit], more=len(items) > limit)
+    return Slice.cut(read(query.order_by(key).limit(limit + 1)), limit)

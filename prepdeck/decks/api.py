@@ -94,9 +94,9 @@ class DeckQuestionsResource(MethodView):
     @documented(blp, read=True)
     def get(self, args: dict, deck_id: int):
         """A deck's questions in order, filtered by level, tag or search words"""
-        deck = services.get_deck_by_id(deck_id, optional_caller(), owner=False)
         found = questions.question_slice(
-            deck, level=args.get("level", ""), tag=args.get("tag", ""), text=args.get("q", ""),
+            services.readable_deck_id(deck_id, optional_caller()), level=args.get("level", ""),
+            tag=args.get("tag", ""), text=args.get("q", ""),
             after=page_after(args, 2), limit=args["limit"],
         )  # fmt: skip
         found.items = [s.listed_question(row) for row in found.items]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from prepdeck.accounts.models import User
+from prepdeck.core.database import driver_rows
 from prepdeck.core.errors import Invalid, NotFound
 from prepdeck.core.markdown import render_answer
-from prepdeck.core.models import utcnow
-from prepdeck.core.pagination import Slice, keyset_page
+from prepdeck.core.models import as_utc, utcnow
+from prepdeck.core.pagination import Slice
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import search
 from prepdeck.decks.models import LEVELS, Deck, Question, QuestionTag
@@ -48,6 +51,7 @@ LISTED = (
     _COLUMNS.answer_html, _COLUMNS.level, _COLUMNS.created_at, _COLUMNS.updated_at,
 )  # fmt: skip
 OUTLINED = (_COLUMNS.id, _COLUMNS.position, _COLUMNS.prompt, _COLUMNS.level)
+_TIMES = {"created_at", "updated_at"}
 
 
 def _tags() -> sa.Label:
@@ -64,13 +68,17 @@ def _postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def _listed(result: sa.Result) -> list[dict]:
-    """Rows as dicts, tags a sorted list (PostgreSQL gives an array or NULL, SQLite JSON)."""
-    keys = tuple(result.keys())
-    items = [dict(zip(keys, row, strict=True)) for row in result]
+def _listed(query: sa.Select, params: dict | None = None) -> list[dict]:
+    """The rows as dicts (`driver_rows`), tags a sorted list (PostgreSQL gives an array or
+    NULL, SQLite JSON text), times aware in UTC (SQLite gives text)."""
+    items = driver_rows(query, params)
+    times = _TIMES.intersection(items[0]) if items else ()
     for item in items:
         tags = item["tags"]
         item["tags"] = sorted(json.loads(tags) if isinstance(tags, str) else tags or ())
+        for key in times:
+            value = item[key]
+            item[key] = as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
     return items
 
 
@@ -78,41 +86,57 @@ def deck_outline(deck: Deck, level: str = "") -> list[dict]:
     """The deck page's list: id, position, prompt, level and tags of each question, in order,
     optionally of one level ("none": unlevelled)."""
     query = _of_level(sa.select(*OUTLINED, _tags()).where(Question.deck_id == deck.id), level)
-    return _listed(db.session.execute(query.order_by(Question.position)))
+    return _listed(query.order_by(Question.position))
 
 
 def question_slice(
-    deck: Deck, *, level: str = "", tag: str = "", text: str = "",
+    deck_id: int, *, level: str = "", tag: str = "", text: str = "",
     after: tuple[int, int] | None = None, limit: int = 20,
 ) -> Slice:  # fmt: skip
-    """The deck's questions in order (dicts of the LISTED columns and tags), optionally of one
+    """A deck's questions in order (dicts of the LISTED columns and tags), optionally of one
     level ("none": unlevelled), one tag, or matching search words; a page of them after
     `after`, the (position, id) of the last question of the page before."""
     if level and level not in (*LEVELS, "none"):
         raise Invalid(f"Level must be one of {', '.join(LEVELS)} or none.", details={"level": []})
-    query = _of_level(sa.select(*LISTED, _tags()).where(Question.deck_id == deck.id), level)
-    if tag:
-        query = query.where(
-            sa.exists().where(
-                QuestionTag.question_id == Question.id, QuestionTag.tag == tag.lower()
-            )
-        )
+    query = _slice_statement(level, bool(tag), after is not None)
     if text:
         query = query.where(search.matching(text))
-    start = _resume_after(deck, *after) if after else None
-    return keyset_page(query, Question.position, start, limit, read=_listed)
+    params = {"deck_id": deck_id, "tag": tag.lower(), "limit": limit + 1}
+    if after is not None:
+        params |= {"after_position": after[0] - 1, "after_id": after[1]}
+    return Slice.cut(_listed(query, params), limit)
 
 
-def _resume_after(deck: Deck, position: int, question_id: int) -> sa.ColumnElement[int]:
-    """Where a page resumes: after that question wherever it is now (deleting or moving others
-    shifts positions), or, if it was deleted itself, where its successors moved up to. A
-    subquery of the page's own statement, so resuming costs no round trip of its own."""
+@functools.cache
+def _slice_statement(level: str, tagged: bool, resumed: bool) -> sa.Select:
+    """A page of a deck's questions, one more than asked for (`Slice.cut`), built once per
+    kind of page: building the statement and its cache key cost more than running it. The
+    parameters: deck_id, limit, tag, and where the page resumes (`_resume_after`)."""
+    deck_id = sa.bindparam("deck_id", type_=sa.Integer)
+    query = _of_level(sa.select(*LISTED, _tags()).where(Question.deck_id == deck_id), level)
+    if tagged:
+        query = query.where(
+            sa.exists().where(
+                QuestionTag.question_id == Question.id, QuestionTag.tag == sa.bindparam("tag")
+            )
+        )
+    if resumed:
+        query = query.where(Question.position > _resume_after(deck_id))
+    return query.order_by(Question.position).limit(sa.bindparam("limit", type_=sa.Integer))
+
+
+def _resume_after(deck_id: sa.BindParameter) -> sa.ColumnElement[int]:
+    """Where a page resumes: after the question `after_id` wherever it is now (deleting or
+    moving others shifts positions), or, if it was deleted itself, where its successors moved
+    up to (`after_position`, one before the position it had). A subquery of the page's own
+    statement, so resuming costs no round trip of its own."""
     now = (
         sa.select(Question.position)
-        .where(Question.id == question_id, Question.deck_id == deck.id)
+        .where(Question.id == sa.bindparam("after_id", type_=sa.Integer))
+        .where(Question.deck_id == deck_id)
         .scalar_subquery()
     )
-    return sa.func.coalesce(now, position - 1)
+    return sa.func.coalesce(now, sa.bindparam("after_position", type_=sa.Integer))
 
 
 def group_by_level(items: list[dict]) -> list[tuple[str | None, list[dict]]]:

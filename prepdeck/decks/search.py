@@ -130,7 +130,7 @@ def _page(matches: sa.Select, prompt_hl, snippet, order: tuple, offset: int, lim
 def _postgres(viewer, text: str, offset: int, limit: int):
     kind, params = _reader(viewer)
     params |= {"text": text, "candidates": COUNT_CAP + 1, "offset": offset, "limit": limit}
-    rows = db.session.execute(_postgres_statement(kind), params).all()
+    rows = db.session.connection().execute(_postgres_statement(kind), params).all()
     return rows[0].total, [row for row in rows if row.id is not None]
 
 

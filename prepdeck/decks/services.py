@@ -6,9 +6,9 @@ import re
 import unicodedata
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload
 
 from prepdeck.accounts.models import User
+from prepdeck.core.database import driver_rows
 from prepdeck.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from prepdeck.core.pagination import Page, Slice, keyset_page, paginate
 from prepdeck.decks import cache as deck_cache
@@ -65,23 +65,29 @@ def can_view_by_id(deck: Deck, viewer: User | None) -> bool:
     return deck.visibility == "public" or can_edit(deck, viewer)
 
 
-# A deck by id without its owner (Deck.owner is joined by default, for the catalogue and the
-# deck's own JSON), built once: lists of a deck's questions need only the deck's own columns.
-_DECK_WITHOUT_OWNER = (
-    sa.select(Deck).options(lazyload(Deck.owner)).where(Deck.id == sa.bindparam("deck_id"))
-)
-
-
-def get_deck_by_id(deck_id: int, viewer=None, *, owner: bool = True) -> Deck:
-    """The deck with this id, for reading; with `owner` False its owner is loaded only if
-    asked for (can_edit compares ids)."""
-    if owner:
-        deck = db.session.get(Deck, deck_id)
-    else:
-        deck = db.session.scalar(_DECK_WITHOUT_OWNER, {"deck_id": deck_id})
+def _readable_by_id(deck, viewer):
     if deck is None or not can_view_by_id(deck, _viewer(viewer)):
         raise NotFound("There is no such deck.")
     return deck
+
+
+def get_deck_by_id(deck_id: int, viewer=None) -> Deck:
+    """The deck with this id, for reading."""
+    return _readable_by_id(db.session.get(Deck, deck_id), viewer)
+
+
+# The columns that say who may read a deck, as a plain row, with a statement built once: a list
+# of the deck's questions needs no more of the deck (a Deck object and its owner cost more than
+# the query).
+_DECK_READERS = sa.select(Deck.id, Deck.visibility, Deck.owner_id).where(
+    Deck.id == sa.bindparam("deck_id", type_=sa.Integer)
+)
+
+
+def readable_deck_id(deck_id: int, viewer=None) -> int:
+    """The id of the deck with this id, if `get_deck_by_id` would give it to the viewer."""
+    deck = db.session.connection().execute(_DECK_READERS, {"deck_id": deck_id}).one_or_none()
+    return _readable_by_id(deck, viewer).id
 
 
 def get_deck_by_id_for_edit(deck_id: int, viewer) -> Deck:
@@ -231,7 +237,7 @@ def catalogue(tag: str = "", level: str = "", sort: str = "updated", page: int =
             .where(QuestionTag.question_id == Question.id, QuestionTag.tag == tag.lower())
         )
     order = (SORTS.get(sort, SORTS["updated"]), Deck.id)
-    return paginate(query.order_by(*order), page, 20, read=lambda result: result.mappings().all())
+    return paginate(query.order_by(*order), page, 20, read=driver_rows)
 
 
 def deck_slice(viewer, *, mine: bool = False, after: int | None = None, limit: int = 20) -> Slice:

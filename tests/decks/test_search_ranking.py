@@ -4,6 +4,7 @@ only mentions them (PostgreSQL ranks with length normalisation, SQLite's FTS5 wi
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from prepdeck.accounts.models import User
 from prepdeck.decks.search import search_questions
@@ -68,3 +69,15 @@ def test_each_reader_finds_what_they_may_read(app, api, user, admin):
         found = {name: search_questions(who, "quokka").total for name, who in readers.items()}
         assert search_questions(readers["Ada"], "quokka").items[0].question_id == mine["id"]
     assert found == {"anonymous": 0, "Ada": 1, "Grace": 0, "admin": 1}
+
+
+@pytest.mark.postgres
+def test_the_same_search_ranks_the_same_candidates_each_time(pg_app):
+    """A word found in more than 1,000 questions is ranked among the first 1,001 matches that
+    a sequential scan finds. PostgreSQL's synchronized scans start a scan of a large table
+    (from a quarter of shared_buffers) where the previous scan stopped, so each search, and
+    each page of it, would rank different questions: the app's connections turn them off.
+    A table that large is too slow to build here, so the connections' setting is checked."""
+    with pg_app.app_context():
+        assert db.session.scalar(sa.text("SHOW synchronize_seqscans")) == "off"
+        db.session.rollback()
