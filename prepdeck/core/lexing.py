@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator
 from pygments.lexer import Lexer, RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
 
+from prepdeck.core.first_chars import first
+
 # A back reference or a condition on a group: group numbers shift once rules are joined.
 _NUMBERED = re.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?\(")
 _LEADING_FLAGS = re.compile(r"\(\?([aiLmsu]+)\)")
@@ -104,18 +106,17 @@ def _without_groups(source: str) -> str:
 
 
 def _join(rules: list, flags: int) -> list:
-    """The rules of one state as (match, {group: rule} or None, rule or None), in order."""
+    """The rules of one state as (match, {group: rule} or None, rule or None, run or None), in
+    order; `run` lists a joined pattern's rules as (source, rule, what a match starts with)."""
     joined: list = []
     run: list[tuple[str, tuple]] = []
     names: set[str] = set()
 
     def close() -> None:
         if run:
-            pattern = re.compile(
-                "|".join(f"(?P<r{i}>{source})" for i, (source, _) in enumerate(run)), flags
-            )
-            by_group = {pattern.groupindex[f"r{i}"]: rule for i, (_, rule) in enumerate(run)}
-            joined.append((pattern.match, by_group, None))
+            match, by_group = _joined_pattern(run, flags)
+            firsts = [(source, rule, first(source, flags)) for source, rule in run]
+            joined.append((match, by_group, None, firsts))
             run.clear()
             names.clear()
 
@@ -125,7 +126,7 @@ def _join(rules: list, flags: int) -> list:
         if source is None or own & names or any(re.fullmatch(r"r\d+", n) for n in own):
             close()
             if source is None:
-                joined.append((rule[0], None, rule))
+                joined.append((rule[0], None, rule, None))
                 continue
         run.append((source, rule))
         names.update(own)
@@ -133,12 +134,51 @@ def _join(rules: list, flags: int) -> list:
     return joined
 
 
-def _joined(lexer: RegexLexer) -> dict:
+def _joined_pattern(run: list[tuple[str, tuple]], flags: int) -> tuple[Callable, dict]:
+    pattern = re.compile(
+        "|".join(f"(?P<r{i}>{source})" for i, (source, _) in enumerate(run)), flags
+    )
+    return pattern.match, {pattern.groupindex[f"r{i}"]: rule for i, (_, rule) in enumerate(run)}
+
+
+class _State:
+    """The rules of one state, and for each next character the ones that can match there: a
+    joined pattern keeps only the branches whose match can start with that character, in their
+    order (`first_chars`), so the engine does not try the others. A branch that can match
+    empty is kept everywhere, and at the end of the text only such branches are."""
+
+    def __init__(self, rules: list, flags: int) -> None:
+        self.flags = flags
+        self.joined = _join(rules, flags)
+        self.by_key: dict[str, list] = {}
+        self.patterns: dict[tuple[int, tuple], tuple[Callable, dict]] = {}
+
+    def rules_for(self, key: str) -> list:
+        """(match, {group: rule} or None, rule or None) to try where `key` is next (a
+        character below 128, "\x80" for any other, "" at the end)."""
+        rules = []
+        for place, (match, by_group, rule, run) in enumerate(self.joined):
+            if run is None:
+                rules.append((match, None, rule))
+                continue
+            kept = tuple(i for i, (_, _, starts) in enumerate(run) if starts.admits(key))
+            if len(kept) == len(run):
+                rules.append((match, by_group, None))
+            elif kept:
+                if (place, kept) not in self.patterns:
+                    branches = [run[i][:2] for i in kept]
+                    self.patterns[place, kept] = _joined_pattern(branches, self.flags)
+                rules.append((*self.patterns[place, kept], None))
+        self.by_key[key] = rules
+        return rules
+
+
+def _joined(lexer: RegexLexer) -> dict[str, _State]:
     # Pygments' compiled states: the class's, or the lexer's own (C# keeps one set per level).
     compiled = lexer._tokens
     kept = _JOINED.get(id(compiled))
     if kept is None or kept[0] is not compiled:
-        states = {name: _join(rules, lexer.flags) for name, rules in compiled.items()}
+        states = {name: _State(rules, lexer.flags) for name, rules in compiled.items()}
         kept = _JOINED[id(compiled)] = (compiled, states)
     return kept[1]
 
@@ -148,8 +188,12 @@ def tokens(lexer: RegexLexer, text: str, stack=("root",)) -> Iterator[tuple[int,
     pos = 0
     tokendefs = _joined(lexer)
     statestack = list(stack)
-    statetokens = tokendefs[statestack[-1]]
+    state = tokendefs[statestack[-1]]
     while True:
+        key = text[pos : pos + 1]
+        if key > "\x7f":
+            key = "\x80"
+        statetokens = state.by_key.get(key) or state.rules_for(key)
         for match, by_group, rule in statetokens:
             m = match(text, pos)
             if m:
@@ -166,14 +210,14 @@ def tokens(lexer: RegexLexer, text: str, stack=("root",)) -> Iterator[tuple[int,
                 pos = m.end()
                 if new_state is not None:
                     _enter(statestack, new_state)
-                    statetokens = tokendefs[statestack[-1]]
+                    state = tokendefs[statestack[-1]]
                 break
         else:
             if pos >= len(text):
                 break
             if text[pos] == "\n":  # at the end of a line, back to "root"
                 statestack = ["root"]
-                statetokens = tokendefs["root"]
+                state = tokendefs["root"]
                 yield pos, Whitespace, "\n"
             else:
                 yield pos, Error, text[pos]

@@ -40,9 +40,23 @@ def test_the_vetted_regex_lexers_lex_with_joined_rules():
     assert {"Python", "JavaScript", "SQL", "Bash", "Go", "Java", "Rust", "Kotlin"} <= joined
     # Lexers with a loop of their own (C's, PHP's, Ruby's, JSON's) keep it.
     assert joined.isdisjoint({"C", "PHP", "Ruby", "JSON", "Text only"})
-    python = lexing._joined(lexers["Python"])
-    assert any(by_group is not None for _match, by_group, _rule in python["root"])
-    assert len(python["root"]) < len(lexers["Python"]._tokens["root"]) / 10
+    root = lexing._joined(lexers["Python"])["root"]
+    assert any(by_group is not None for _match, by_group, _rule, _run in root.joined)
+    assert len(root.joined) < len(lexers["Python"]._tokens["root"]) / 10
+
+
+def test_only_the_rules_that_can_match_the_next_character_are_tried():
+    root = lexing._joined(markdown._lexer("Python"))["root"]
+    everywhere = sum(len(run) for *_, run in root.joined if run)
+    for key, fewer_than in (("d", everywhere), ("#", 10), ("\n", 10), ("\x80", everywhere)):
+        tried = [by_group for _match, by_group, _rule in root.rules_for(key) if by_group]
+        assert 0 < sum(map(len, tried)) < fewer_than, key
+    # At the end of the text only a rule that matches nothing could match.
+    assert all(
+        rule is not None or all(r[0].__self__.match("") for r in by_group.values())
+        for _match, by_group, rule in root.rules_for("")
+        if by_group
+    )
 
 
 @pytest.mark.parametrize("name", VETTED_LEXERS)
@@ -97,8 +111,8 @@ def test_rules_that_cannot_be_joined_are_tried_alone_in_their_place():
         }
 
     lexer = Backreferences()
-    states = lexing._joined(lexer)["root"]
-    assert [by_group is None for _match, by_group, _rule in states] == [True, True, False]
+    root = lexing._joined(lexer)["root"]
+    assert [entry[1] is None for entry in root.joined] == [True, True, False]
     lexing.speed_up(lexer)
     text = "'x' ab \"x\" abc 'x\""
     assert list(lexer.get_tokens(text)) == list(Backreferences().get_tokens(text))
