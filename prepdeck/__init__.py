@@ -52,9 +52,11 @@ def _init_extensions(app: Flask) -> None:
     from prepdeck.celery_app import celery_init_app
     from prepdeck.core import database, logging, metrics, security
     from prepdeck.core.errors import register_error_handlers
+    from prepdeck.core.sessions import CookieSessions
     from prepdeck.extensions import bcrypt, cache, csrf, db, limiter, migrate
 
     logging.configure_logging(app)
+    app.session_interface = CookieSessions()
     # First, so that every later hook (CSRF, limits) already has the request id and clock.
     logging.init_request_logging(app)
     metrics.init_metrics(app)
