@@ -3,12 +3,19 @@ each cached page showing it, so an edit can never be followed by a stale page.""
 
 from __future__ import annotations
 
+import functools
+import logging
 import uuid
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
+from werkzeug.http import generate_etag, parse_etags, quote_etag
 
+from prepdeck.core.front import Answer
 from prepdeck.extensions import cache
+
+log = logging.getLogger(__name__)
+HTML = "text/html; charset=utf-8"
 
 CATALOGUE = "decks:catalogue:version"
 PAGE_TIMEOUT = 600
@@ -39,36 +46,146 @@ def deck_changed(*slugs: str) -> None:
     _bump(CATALOGUE)
 
 
-def catalogue_page_key() -> str:
-    return f"view:catalogue:{_version(CATALOGUE)}:{request.full_path}"
-
-
-def deck_page_key() -> str:
-    slug = request.view_args["slug"]
-    return f"view:deck:{slug}:{_version(_deck_key(slug))}:{request.full_path}"
-
-
 def personalised() -> bool:
-    """Pages are cached only as an anonymous visitor with nothing pending sees them."""
+    """Pages are kept only as an anonymous visitor with nothing pending sees them."""
     if not request.cookies:
         return False  # no session, no remember-me: anonymous, without loading either
     return current_user.is_authenticated or bool(session.get("_flashes"))
+
+
+# Kept pages. An entry holds the page's HTML, its ETag and the version of what it shows; it is
+# read together with that version in one round trip (MGET), by the view below or, for a
+# request without cookies, by the front door (core/front.py) before Flask.
+
+
+def _page_version_key(path: str) -> str | None:
+    """The version a kept page at `path` is checked against: the catalogue's at /decks, the
+    deck's at /decks/<slug>. None: no page at `path` is kept."""
+    if path == "/decks":
+        return CATALOGUE
+    parts = path.split("/")
+    return _deck_key(parts[2]) if len(parts) == 3 and parts[1] == "decks" else None
+
+
+def _page_key(environ: dict) -> str:
+    return f"view:page:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+
+
+def _kept_page(backend, environ: dict) -> tuple[dict | None, str | None]:
+    """The entry kept for this request's page if it is current, and the version seen."""
+    version_key = _page_version_key(environ.get("PATH_INFO", ""))
+    if version_key is None:
+        return None, None
+    entry, version = backend.get_many(_page_key(environ), version_key)
+    if entry and version is not None and entry["version"] == version:
+        return entry, version
+    return None, version
+
+
+def shared_cache_control(config) -> str:
+    """Anyone may keep an anonymous page; with PAGE_SHARED_SECONDS a shared cache (the
+    reverse proxy) may serve it that long without asking, else every reuse is revalidated."""
+    seconds = config["PAGE_SHARED_SECONDS"]
+    return f"public, max-age=0, s-maxage={seconds}" if seconds else "public, no-cache"
+
+
+def _page_headers(app, entry: dict) -> list[tuple[str, str]]:
+    return [
+        ("ETag", quote_etag(entry["etag"])),
+        ("Cache-Control", shared_cache_control(app.config)),
+        ("Vary", "Cookie"),  # a visitor with cookies may be shown a page of their own
+    ]
+
+
+def kept_page_answer(app, environ: dict) -> Answer | None:
+    """For the front door: a kept page, current, for a request without cookies."""
+    try:
+        entry, _version = _kept_page(app.extensions["cache"][cache], environ)
+    except Exception:  # the cache is down: Flask answers, and logs it
+        return None
+    if entry is None:
+        return None
+    headers = _page_headers(app, entry)
+    if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(entry["etag"]):
+        return Answer(304, b"", headers)
+    return Answer(200, entry["body"], [("Content-Type", HTML), *headers])
+
+
+def kept_page(view):
+    """Keep the view's page for anonymous visitors until its version changes (or PAGE_TIMEOUT)."""
+
+    @functools.wraps(view)
+    def keep(**kwargs):
+        if personalised():
+            response = current_app.make_response(view(**kwargs))
+            response.headers.setdefault("Cache-Control", "private, no-store")
+            return response
+        try:
+            entry, version = _kept_page(cache.cache, request.environ)
+        except Exception:
+            log.exception("The page cache cannot be read; the page is made without it.")
+            return view(**kwargs)
+        if entry is None:
+            # The version is read before the page is made: a change committed meanwhile
+            # makes the kept page out of date at once, never the other way round.
+            version_key = _page_version_key(request.environ.get("PATH_INFO", ""))
+            page = view(**kwargs)
+            if not isinstance(page, str) or version_key is None:
+                return page
+            body = page.encode()
+            entry = {
+                "version": version or _version(version_key),
+                "body": body,
+                "etag": generate_etag(body),
+            }
+            cache.set(_page_key(request.environ), entry, timeout=PAGE_TIMEOUT)
+        response = current_app.response_class(entry["body"], mimetype="text/html")
+        response.headers.extend(_page_headers(current_app, entry))
+        return response.make_conditional(request)
+
+    return keep
+
+
+# The API's question of a public deck, kept as JSON text with its ETag and its deck's version.
+# Its deck is known only from the entry; the deck each question was last seen in is
+# remembered here, so that the entry and that deck's version are read in one round trip.
+_QUESTION_DECKS: dict[int, str] = {}
+_REMEMBERED = 50_000
 
 
 def _question_key(question_id: int) -> str:
     return f"api:question:{question_id}"
 
 
-def public_question(question_id: int) -> str | None:
-    """The API's JSON of a question of a public deck, if kept and its deck unchanged since."""
-    kept = cache.get(_question_key(question_id))
-    if not kept or cache.get(_deck_key(kept["deck_slug"])) != kept["version"]:
+def _remember_deck(question_id: int, slug: str) -> None:
+    if len(_QUESTION_DECKS) >= _REMEMBERED:
+        _QUESTION_DECKS.clear()
+    _QUESTION_DECKS[question_id] = slug
+
+
+def public_question(question_id: int) -> dict | None:
+    """The kept JSON (`body`) and `etag` of a question of a public deck, if its deck is
+    unchanged since."""
+    key, slug = _question_key(question_id), _QUESTION_DECKS.get(question_id)
+    if slug is None:
+        kept, version = cache.get(key), None
+    else:
+        kept, version = cache.get_many(key, _deck_key(slug))
+    if not kept:
         return None
-    return kept["body"]
+    if kept["deck_slug"] != slug:  # not remembered, or the deck's address changed
+        version = cache.get(_deck_key(kept["deck_slug"]))
+        _remember_deck(question_id, kept["deck_slug"])
+    return kept if version is not None and version == kept["version"] else None
 
 
-def keep_public_question(question_id: int, deck_slug: str, body: str) -> None:
+def keep_public_question(question_id: int, deck_slug: str, body: str) -> str:
     """Keep the JSON of a question whose deck is public: it is the same for every reader.
-    Kept as text, so that a hit is sent as it is, not decoded and encoded again."""
-    entry = {"deck_slug": deck_slug, "version": _version(_deck_key(deck_slug)), "body": body}
+    Kept as text, so that a hit is sent as it is, not decoded and encoded again. Gives the
+    ETag."""
+    etag = generate_etag(body.encode())
+    version = _version(_deck_key(deck_slug))
+    entry = {"deck_slug": deck_slug, "version": version, "body": body, "etag": etag}
     cache.set(_question_key(question_id), entry, timeout=PAGE_TIMEOUT)
+    _remember_deck(question_id, deck_slug)
+    return etag
