@@ -91,9 +91,9 @@ def _init_realtime(app: Flask) -> None:
 def _init_front_door(app: Flask) -> None:
     from prepdeck.core.front import init_front_door
     from prepdeck.core.health import probe_answer
-    from prepdeck.decks.cache import kept_page_answer
+    from prepdeck.decks.cache import kept_page_answer, kept_question_answer
 
-    init_front_door(app, [probe_answer, kept_page_answer])
+    init_front_door(app, [probe_answer, kept_page_answer, kept_question_answer])
 
 
 def _init_login(app: Flask) -> None:

@@ -17,6 +17,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 SECRET_ARGS = {"token"}
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+_ENCODER = json.JSONEncoder(default=str)  # json.dumps(..., default=str) builds one per call
 
 
 class JsonFormatter(logging.Formatter):
@@ -27,14 +28,14 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if has_request_context() and "request_id" not in record.__dict__:
+        if "request_id" not in record.__dict__ and has_request_context():
             entry["request_id"] = g.get("request_id")
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = "".join(traceback.format_exception(*record.exc_info))
-        return json.dumps(entry, default=str)
+        return _ENCODER.encode(entry)
 
 
 class ClosedSocketNoise(logging.Filter):

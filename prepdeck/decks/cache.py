@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import uuid
 
 from flask import current_app, request, session
 from flask_login import current_user
 from werkzeug.http import generate_etag, parse_etags, quote_etag
 
+from prepdeck.core.api import PREFIX, PRIVATE_READ, anonymous_budget_left, front_door_may_limit
 from prepdeck.core.front import Answer
+from prepdeck.core.urls import MAX_ID
 from prepdeck.extensions import cache
 
 log = logging.getLogger(__name__)
@@ -163,18 +166,19 @@ def _remember_deck(question_id: int, slug: str) -> None:
     _QUESTION_DECKS[question_id] = slug
 
 
-def public_question(question_id: int) -> dict | None:
+def public_question(question_id: int, backend=None) -> dict | None:
     """The kept JSON (`body`) and `etag` of a question of a public deck, if its deck is
-    unchanged since."""
+    unchanged since. `backend`: the app's cache, for a caller outside an app context."""
+    backend = backend or cache.cache
     key, slug = _question_key(question_id), _QUESTION_DECKS.get(question_id)
     if slug is None:
-        kept, version = cache.get(key), None
+        kept, version = backend.get(key), None
     else:
-        kept, version = cache.get_many(key, _deck_key(slug))
+        kept, version = backend.get_many(key, _deck_key(slug))
     if not kept:
         return None
     if kept["deck_slug"] != slug:  # not remembered, or the deck's address changed
-        version = cache.get(_deck_key(kept["deck_slug"]))
+        version = backend.get(_deck_key(kept["deck_slug"]))
         _remember_deck(question_id, kept["deck_slug"])
     return kept if version is not None and version == kept["version"] else None
 
@@ -189,3 +193,34 @@ def keep_public_question(question_id: int, deck_slug: str, body: str) -> str:
     cache.set(_question_key(question_id), entry, timeout=PAGE_TIMEOUT)
     _remember_deck(question_id, deck_slug)
     return etag
+
+
+_QUESTION_PATH = re.compile(rf"{PREFIX}/questions/([1-9][0-9]{{0,9}})")
+
+
+def kept_question_answer(app, environ: dict) -> Answer | None:
+    """For the front door (core/front.py): the kept JSON of a public deck's question, for a
+    caller without a token, cookie or Origin, counted against the API's limit as Flask would
+    count it. Anything else, a spent limit included, goes to Flask."""
+    found = _QUESTION_PATH.fullmatch(environ.get("PATH_INFO", ""))
+    if found is None or int(found[1]) > MAX_ID or not front_door_may_limit(app):
+        return None
+    if any(environ.get(name) for name in ("QUERY_STRING", "HTTP_AUTHORIZATION", "HTTP_ORIGIN")):
+        return None
+    try:
+        kept = public_question(int(found[1]), app.extensions["cache"][cache])
+        if not (kept and kept.get("etag")):
+            return None
+        if not anonymous_budget_left(app, environ.get("REMOTE_ADDR")):
+            return None
+    except Exception:  # the cache or the limit store is down: Flask answers, and logs it
+        return None
+    # As Flask sends it: _conditional_get (core/api.py), and the session's Vary: Cookie.
+    headers = [
+        ("ETag", quote_etag(kept["etag"])),
+        ("Cache-Control", PRIVATE_READ),
+        ("Vary", "Origin, Authorization, Cookie"),
+    ]
+    if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(kept["etag"]):
+        return Answer(304, b"", headers)
+    return Answer(200, kept["body"].encode(), [("Content-Type", "application/json"), *headers])

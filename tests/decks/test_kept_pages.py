@@ -146,3 +146,65 @@ def test_a_kept_question_is_read_with_its_deck_whichever_deck_was_remembered(api
     deck_cache._QUESTION_DECKS.clear()  # another process, which remembers nothing
     api.patch(f"decks/{deck['id']}", json={"visibility": "private"})
     assert anonymous.get(f"questions/{q['id']}").status_code == 404
+
+
+def front_api(front, user) -> tuple[ApiClient, ApiClient]:
+    client = front.test_client()
+    return ApiClient(client).sign_in(user.email), ApiClient(front.test_client(), token=None)
+
+
+def test_a_kept_question_is_answered_before_flask_as_flask_answers_it(front, user):
+    api, anonymous = front_api(front, user)
+    deck = api.post("decks", json={"title": "Front", "visibility": "public"}).get_json()
+    q = api.post(f"decks/{deck['id']}/questions", json={"prompt": "Kept?"}).get_json()
+    made = anonymous.get(f"questions/{q['id']}")  # Flask makes it and keeps it
+    front.seen.clear()
+    handler = capture_access_log()
+    try:
+        kept = anonymous.get(f"questions/{q['id']}", headers={"X-Request-ID": "question-1"})
+    finally:
+        logging.getLogger("prepdeck.access").removeHandler(handler)
+    assert front.seen == []
+    assert kept.data == made.data
+    for name in ("Content-Type", "ETag", "Cache-Control", "Content-Security-Policy"):
+        assert kept.headers[name] == made.headers[name], name
+    assert set(kept.headers["Vary"].split(", ")) == set(made.headers["Vary"].split(", "))
+    assert kept.headers["X-Request-ID"] == "question-1"
+    [line] = [json.loads(line) for line in handler.lines]
+    assert (line["path"], line["status"]) == (f"/api/v1/questions/{q['id']}", 200)
+    unchanged = anonymous.get(
+        f"questions/{q['id']}", headers={"If-None-Match": made.headers["ETag"]}
+    )
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    # With a token, from another origin (CORS), or with a query string: Flask answers.
+    assert api.get(f"questions/{q['id']}").data == made.data
+    cross = anonymous.get(f"questions/{q['id']}", headers={"Origin": "https://elsewhere.example"})
+    assert cross.data == made.data and len(front.seen) == 2
+    # Never older than a change, as through Flask.
+    api.patch(f"questions/{q['id']}", json={"prompt": "Changed?"})
+    assert anonymous.get(f"questions/{q['id']}").get_json()["prompt"] == "Changed?"
+    api.patch(f"decks/{deck['id']}", json={"slug": "moved-front"})
+    assert anonymous.get(f"questions/{q['id']}").status_code == 200
+    api.patch(f"decks/{deck['id']}", json={"visibility": "private"})
+    assert anonymous.get(f"questions/{q['id']}").status_code == 404
+    api.patch(f"decks/{deck['id']}", json={"visibility": "public"})
+    anonymous.get(f"questions/{q['id']}")
+    api.delete(f"questions/{q['id']}")
+    assert anonymous.get(f"questions/{q['id']}").status_code == 404
+
+
+def test_the_front_door_counts_reads_against_the_same_api_limit(app_factory, user):
+    front = app_factory(METRICS_ENABLED=False, API_RATE_LIMIT="4 per minute")
+    api = ApiClient(front.test_client()).sign_in(user.email)
+    deck = api.post("decks", json={"title": "Limited", "visibility": "public"}).get_json()
+    q = api.post(f"decks/{deck['id']}/questions", json={"prompt": "Counted?"}).get_json()
+    reader = ApiClient(front.test_client(), token=None)
+    reader.client.environ_base["REMOTE_ADDR"] = "203.0.113.20"
+    statuses = [reader.get(f"questions/{q['id']}").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 200]  # made by Flask once, then kept
+    refused = reader.get(f"questions/{q['id']}")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert reader.get(f"decks/{deck['id']}").status_code == 429  # one budget for the API
+    other = ApiClient(front.test_client(), token=None)
+    other.client.environ_base["REMOTE_ADDR"] = "203.0.113.21"
+    assert other.get(f"questions/{q['id']}").status_code == 200
