@@ -1,6 +1,7 @@
 """The front door: a WSGI layer before Flask for the requests that are asked most and need
-least, the liveness probe and kept anonymous pages. Flask's request context, session, hooks
-and routing cost several times what these answers do (docs/deploy.md, "The front door").
+least: the liveness probe, and pages and API answers kept in the cache for anyone. Flask's
+request context, session, hooks and routing cost several times what these answers do
+(docs/deploy.md, "The front door").
 
 Every answer from here carries what Flask's would: the security headers (core/security.py),
 the request id, and the JSON access-log line (core/logging.py). A request that is anything
@@ -51,7 +52,8 @@ class FrontDoor:
 
     def _send(self, environ: dict, start_response, answer: Answer, started: float):
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
-        body = b"" if method_is_head(environ) or answer.status in _NO_BODY else answer.body
+        method = environ["REQUEST_METHOD"]
+        body = b"" if method == "HEAD" or answer.status in _NO_BODY else answer.body
         headers = answer.headers.copy()
         if answer.status not in _NO_BODY:
             headers.append(("Content-Length", str(len(answer.body))))
@@ -59,14 +61,10 @@ class FrontDoor:
         headers.append((REQUEST_ID_HEADER, request_id))
         start_response(_STATUS_LINES[answer.status], headers)
         log_access(
-            request_id, environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), answer.status,
+            request_id, method, environ.get("PATH_INFO", ""), answer.status,
             started, None, environ.get("REMOTE_ADDR"),
         )  # fmt: skip
         return [body]
-
-
-def method_is_head(environ: dict) -> bool:
-    return environ.get("REQUEST_METHOD") == "HEAD"
 
 
 def init_front_door(app: Flask, answerers: Iterable[Answerer]) -> None:

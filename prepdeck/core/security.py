@@ -86,7 +86,7 @@ def security_headers(app: Flask) -> tuple[tuple[str, str], ...]:
 
 def init_security_headers(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
-    parts = app.extensions["prepdeck.security_headers"] = security_headers(app)
+    parts = security_headers(app)
     names = frozenset(name.lower() for name, _ in parts)
 
     @app.after_request

@@ -136,12 +136,12 @@ def kept_page(view):
             if not isinstance(page, str) or version_key is None:
                 return page
             body = page.encode()
-            entry = {
-                "version": version or _version(version_key),
-                "body": body,
-                "etag": generate_etag(body),
-            }
-            cache.set(_page_key(request.environ), entry, timeout=PAGE_TIMEOUT)
+            entry = {"version": version, "body": body, "etag": generate_etag(body)}
+            try:
+                entry["version"] = version or _version(version_key)
+                cache.set(_page_key(request.environ), entry, timeout=PAGE_TIMEOUT)
+            except Exception:
+                log.exception("The page cache cannot be written; the page is sent unkept.")
         response = current_app.response_class(entry["body"], mimetype="text/html")
         response.headers.extend(_page_headers(current_app, entry))
         return response.make_conditional(request)

@@ -208,3 +208,17 @@ def test_the_front_door_counts_reads_against_the_same_api_limit(app_factory, use
     other = ApiClient(front.test_client(), token=None)
     other.client.environ_base["REMOTE_ADDR"] = "203.0.113.21"
     assert other.get(f"questions/{q['id']}").status_code == 200
+
+
+@pytest.mark.redis
+def test_pages_are_still_served_while_the_cache_is_down(app_factory, private_redis, user):
+    cache_in_redis = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": private_redis.url}
+    app = app_factory(METRICS_ENABLED=False, **cache_in_redis)
+    slug = make_deck(app, user.id, title="Still here")
+    client = app.test_client()
+    for _ in range(2):  # made, then kept
+        assert "Still here" in client.get(f"/decks/{slug}").get_data(as_text=True)
+    private_redis.stop()
+    down = client.get(f"/decks/{slug}")
+    assert down.status_code == 200 and "Still here" in down.get_data(as_text=True)
+    assert down.headers["X-Content-Type-Options"] == "nosniff"
