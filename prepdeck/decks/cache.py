@@ -57,8 +57,8 @@ def personalised() -> bool:
 
 
 # Kept pages. An entry holds the page's HTML, its ETag and the version of what it shows; it is
-# read together with that version in one round trip (MGET), by the view below or, for a
-# request without cookies, by the front door (core/front.py) before Flask.
+# read with that version in one round trip, by the view below or, for a request without
+# cookies, by the front door (core/front.py) before Flask.
 
 
 def _page_version_key(path: str) -> str | None:
@@ -74,15 +74,32 @@ def _page_key(environ: dict) -> str:
     return f"view:page:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
 
 
+# The pages this process last read, so that while one is current only its version (a few
+# bytes) is read, not the page again. Bounded: a few hundred small pages at most.
+_LOCAL_PAGES: dict[str, dict] = {}
+_LOCAL_LIMIT, _LOCAL_LARGEST = 256, 64 * 1024
+
+
 def _kept_page(backend, environ: dict) -> tuple[dict | None, str | None]:
     """The entry kept for this request's page if it is current, and the version seen."""
     version_key = _page_version_key(environ.get("PATH_INFO", ""))
     if version_key is None:
         return None, None
-    entry, version = backend.get_many(_page_key(environ), version_key)
-    if entry and version is not None and entry["version"] == version:
-        return entry, version
-    return None, version
+    key = _page_key(environ)
+    local = _LOCAL_PAGES.get(key)
+    if local is not None:
+        version = backend.get(version_key)
+        if version is not None and local["version"] == version:
+            return local, version
+    entry, version = backend.get_many(key, version_key)  # after a change: one more round trip
+    if not (entry and version is not None and entry["version"] == version):
+        _LOCAL_PAGES.pop(key, None)
+        return None, version
+    if len(entry["body"]) <= _LOCAL_LARGEST:
+        if len(_LOCAL_PAGES) >= _LOCAL_LIMIT:
+            _LOCAL_PAGES.clear()
+        _LOCAL_PAGES[key] = entry
+    return entry, version
 
 
 def shared_cache_control(config) -> str:

@@ -222,3 +222,24 @@ def test_pages_are_still_served_while_the_cache_is_down(app_factory, private_red
     down = client.get(f"/decks/{slug}")
     assert down.status_code == 200 and "Still here" in down.get_data(as_text=True)
     assert down.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_process_keeps_a_bounded_copy_of_pages_and_checks_its_version(front, user, monkeypatch):
+    monkeypatch.setattr(deck_cache, "_LOCAL_PAGES", {})
+    monkeypatch.setattr(deck_cache, "_LOCAL_LIMIT", 2)
+    slugs = [make_deck(front, user.id, title=f"Deck {n}") for n in range(3)]
+    client = front.test_client()
+    for slug in slugs:
+        client.get(f"/decks/{slug}")  # made and kept
+        assert f"/decks/{slug}" in client.get(f"/decks/{slug}").get_data(as_text=True)
+    assert 0 < len(deck_cache._LOCAL_PAGES) <= 2
+    question = add(front, slugs[2], "Before")
+    assert "Before" in client.get(f"/decks/{slugs[2]}").get_data(as_text=True)
+    client.get(f"/decks/{slugs[2]}")  # the copy in this process
+    edit_prompt(front, question, "After")
+    assert "After" in client.get(f"/decks/{slugs[2]}").get_data(as_text=True)
+    monkeypatch.setattr(deck_cache, "_LOCAL_LARGEST", 10)  # larger pages are read each time
+    deck_cache._LOCAL_PAGES.clear()
+    client.get(f"/decks/{slugs[0]}")
+    assert "After" not in client.get(f"/decks/{slugs[0]}").get_data(as_text=True)
+    assert deck_cache._LOCAL_PAGES == {}
