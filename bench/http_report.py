@@ -37,9 +37,9 @@ ORDER = (
     "API page, deep",
 )
 TARGETS = (  # (label, endpoint, baseline, lowest share of the baseline's req/s)
-    ("cached deck page ≥ 60 % of bare hello req/s", "deck page", "/hello", 0.6),
-    ("`/healthz` ≥ 60 % of bare hello req/s", "/healthz", "/hello", 0.6),
-    ("question read (200) ≥ 50 % of bare one-row read req/s", "question 200", "one row", 0.5),
+    ("cached deck page (anonymous) ≥ 50 % of bare hello req/s", "deck page", "/hello", 0.5),
+    ("`/healthz` ≥ 70 % of bare hello req/s", "/healthz", "/hello", 0.7),
+    ("question read (200) ≥ 60 % of bare one-row read req/s", "question 200", "one row", 0.6),
     ("conditional read (304) ≥ 50 % of bare one-row read req/s", "question 304", "one row", 0.5),
 )
 DEEP_LIMIT = 1.3

@@ -52,13 +52,16 @@ def _init_extensions(app: Flask) -> None:
     from prepdeck.celery_app import celery_init_app
     from prepdeck.core import database, logging, metrics, security
     from prepdeck.core.errors import register_error_handlers
+    from prepdeck.core.sessions import CookieSessions
     from prepdeck.extensions import bcrypt, cache, csrf, db, limiter, migrate
 
     logging.configure_logging(app)
+    app.session_interface = CookieSessions()
     # First, so that every later hook (CSRF, limits) already has the request id and clock.
     logging.init_request_logging(app)
     metrics.init_metrics(app)
     _init_realtime(app)  # before ProxyFix, so that the socket handshake is seen as Flask sees it
+    _init_front_door(app)  # before ProxyFix too, so that it logs the client's address
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -83,6 +86,14 @@ def _init_realtime(app: Flask) -> None:
     from prepdeck.rooms.events import register as room_events
 
     init_realtime(app, [room_events])
+
+
+def _init_front_door(app: Flask) -> None:
+    from prepdeck.core.front import init_front_door
+    from prepdeck.core.health import probe_answer
+    from prepdeck.decks.cache import kept_page_answer, kept_question_answer
+
+    init_front_door(app, [probe_answer, kept_page_answer, kept_question_answer])
 
 
 def _init_login(app: Flask) -> None:

@@ -150,6 +150,9 @@ class BaseConfig:
         self.CACHE_TYPE = os.environ.get("CACHE_TYPE", self.CACHE_TYPE)
         self.CACHE_DEFAULT_TIMEOUT = env_int("CACHE_DEFAULT_TIMEOUT", 300)
         self.CACHE_KEY_PREFIX = "prepdeck:"
+        # How long a shared cache (the reverse proxy) may serve an anonymous page without asking
+        # again; 0: it must revalidate every time, so no one sees a page older than an edit.
+        self.PAGE_SHARED_SECONDS = max(env_int("PAGE_SHARED_SECONDS", 0), 0)
         self.RATELIMIT_STORAGE_URI = os.environ.get(
             "RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -40,6 +41,19 @@ def test_production_server_reports_readiness_and_sends_secure_headers(
     assert home.headers["X-Frame-Options"] == "DENY"
     assert home.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert home.headers["X-Request-ID"]
+
+    # /healthz is answered before Flask (docs/deploy.md, "The front door"): the same headers,
+    # the request id, and its line in the JSON access log.
+    probe = server.get("/healthz", headers={**https, "X-Request-ID": "probe-42"})
+    assert probe.json() == {"status": "ok"}
+    for name in ("Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options",
+                 "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"):  # fmt: skip
+        assert probe.headers[name] == home.headers[name], name
+    assert probe.headers["X-Request-ID"] == "probe-42"
+    [line] = [
+        json.loads(line) for line in server.log.read_text().splitlines() if "probe-42" in line
+    ]
+    assert (line["path"], line["status"], line["remote_addr"]) == ("/healthz", 200, "127.0.0.1")
 
     login = server.get("/login", headers=https)
     assert login.status_code == 200

@@ -7,6 +7,7 @@ Feature packages keep their resources in their own `api.py` and register them he
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable
 from http import HTTPStatus
@@ -20,10 +21,11 @@ from flask_jwt_extended import get_current_user, verify_jwt_in_request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import resolve_schema_instance
+from limits import RateLimitItem, parse_many
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
-from prepdeck.core.addresses import client_address
+from prepdeck.core.addresses import address_key, client_address
 from prepdeck.core.cursor import cursor_pattern, decode_cursor, encode_cursor
 from prepdeck.core.errors import error_response
 from prepdeck.core.pagination import Slice
@@ -33,6 +35,7 @@ from prepdeck.extensions import csrf, jwt, limiter
 PREFIX = "/api/v1"
 ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
 BODY_TYPES = ("application/json", "multipart/form-data")
+PRIVATE_READ = "private, no-cache"  # what a token may see differs per account
 BEARER = [{"bearerAuth": []}]
 BEARER_OR_NONE = [{}, {"bearerAuth": []}]  # public things are readable without a token
 
@@ -213,9 +216,37 @@ def caller_key() -> str:
     return f"ip:{client_address()}"
 
 
+API_SCOPE = "api"
 api_limit = limiter.shared_limit(
-    lambda: current_app.config["API_RATE_LIMIT"], scope="api", key_func=caller_key
+    lambda: current_app.config["API_RATE_LIMIT"], scope=API_SCOPE, key_func=caller_key
 )
+
+
+def front_door_may_limit(app: Flask) -> bool:
+    """Whether the front door (core/front.py) can count an API call as Flask-Limiter would:
+    the API's limit is then the only one, and it adds no headers."""
+    config = app.config
+    return not (
+        config.get("RATELIMIT_HEADERS_ENABLED")
+        or config.get("RATELIMIT_APPLICATION")
+        or config.get("RATELIMIT_META")
+    )
+
+
+@functools.cache
+def _limits(spec: str) -> list[RateLimitItem]:
+    return sorted(parse_many(spec))
+
+
+def anonymous_budget_left(app: Flask, remote_addr: str | None) -> bool:
+    """For the front door: count a call without a token against the API's limit, in the same
+    counter that `api_limit` keeps for it (key `ip:<address>`, shared scope). False once it is
+    spent; Flask then answers the call, with the 429."""
+    if not limiter.enabled:
+        return True
+    prefix = app.config.get("RATELIMIT_KEY_PREFIX")
+    keys = [part for part in (prefix, f"ip:{address_key(remote_addr)}", API_SCOPE) if part]
+    return all(limiter.limiter.hit(item, *keys) for item in _limits(app.config["API_RATE_LIMIT"]))
 
 
 def init_api(app: Flask, blueprints: list[ApiBlueprint]) -> RestApi:
@@ -293,7 +324,7 @@ def _conditional_get(response):
     ):
         response.add_etag()
         # What a token may see differs per account: caches must ask again and key by token.
-        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Cache-Control"] = PRIVATE_READ
         response.vary.add("Authorization")
         response.make_conditional(request)
     return response

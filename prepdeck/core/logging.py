@@ -17,6 +17,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 SECRET_ARGS = {"token"}
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+_ENCODER = json.JSONEncoder(default=str)  # json.dumps(..., default=str) builds one per call
 
 
 class JsonFormatter(logging.Formatter):
@@ -27,14 +28,14 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if has_request_context() and "request_id" not in record.__dict__:
+        if "request_id" not in record.__dict__ and has_request_context():
             entry["request_id"] = g.get("request_id")
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = "".join(traceback.format_exception(*record.exc_info))
-        return json.dumps(entry, default=str)
+        return _ENCODER.encode(entry)
 
 
 class ClosedSocketNoise(logging.Filter):
@@ -66,9 +67,13 @@ def configure_logging(app: Flask) -> None:
     app.logger.propagate = True
 
 
+def request_id_from(supplied: str | None) -> str:
+    """The request id a client sent, if it is safe to echo and log; else a fresh one."""
+    return supplied if supplied and _SAFE_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+
+
 def incoming_request_id() -> str:
-    supplied = request.headers.get(REQUEST_ID_HEADER, "")
-    return supplied if _SAFE_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+    return request_id_from(request.headers.get(REQUEST_ID_HEADER))
 
 
 def loggable_path() -> str:
@@ -89,9 +94,33 @@ def _acting_user_id() -> str | None:
     return str(user.id) if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def init_request_logging(app: Flask) -> None:
-    access_log = logging.getLogger("prepdeck.access")
+ACCESS_LOG = logging.getLogger("prepdeck.access")
 
+
+def log_access(request_id: str, method: str, path: str, status: int, started: float | None,
+               user_id: str | None, remote_addr: str | None) -> None:  # fmt: skip
+    """The one JSON line of a request, answered by Flask or by the front door (core/front.py)."""
+    if not ACCESS_LOG.isEnabledFor(logging.INFO):
+        return
+    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    fields = {
+        "request_id": request_id,
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": duration_ms,
+        "user_id": user_id,
+        "remote_addr": remote_addr,
+    }
+    # As Logger.info(..., extra=fields) makes it, without looking up the calling line, which
+    # the JSON line does not show.
+    ACCESS_LOG.handle(
+        ACCESS_LOG.makeRecord(ACCESS_LOG.name, logging.INFO, __file__, 0, "request", (), None,
+                              extra=fields)
+    )  # fmt: skip
+
+
+def init_request_logging(app: Flask) -> None:
     @app.before_request
     def start_timer() -> None:
         g.request_id = incoming_request_id()
@@ -101,19 +130,8 @@ def init_request_logging(app: Flask) -> None:
     def log_request(response):
         request_id = g.request_id
         response.headers[REQUEST_ID_HEADER] = request_id
-        started = g.get("request_started")
-        duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
-        user_id = _acting_user_id()
-        access_log.info(
-            "request",
-            extra={
-                "request_id": request_id,
-                "method": request.method,
-                "path": loggable_path(),
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-                "user_id": user_id,
-                "remote_addr": request.remote_addr,
-            },
-        )
+        log_access(
+            request_id, request.method, loggable_path(), response.status_code,
+            g.get("request_started"), _acting_user_id(), request.remote_addr,
+        )  # fmt: skip
         return response

@@ -7,7 +7,7 @@ overwrite each other's policy. These settings live in each app's config.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 
 from prepdeck.core.errors import error_response
 
@@ -67,22 +67,35 @@ def refuse_nul_characters():
     return None
 
 
+def security_headers(app: Flask) -> tuple[tuple[str, str], ...]:
+    """Every response's security headers, worked out once per app (the WSGI front door in
+    core/front.py sends the same ones)."""
+    headers = [
+        ("Content-Security-Policy", content_security_policy()),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), geolocation=(), microphone=()"),
+    ]
+    max_age = app.config.get("HSTS_SECONDS") or 0
+    if max_age:
+        headers.append(("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains"))
+    return tuple(headers)
+
+
 def init_security_headers(app: Flask) -> None:
-    policy = content_security_policy()
     app.before_request(refuse_nul_characters)
+    parts = security_headers(app)
+    names = frozenset(name.lower() for name, _ in parts)
 
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=()")
-        max_age = current_app.config.get("HSTS_SECONDS") or 0
-        if max_age:
-            headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
-        if request.endpoint and request.endpoint.startswith(("accounts.", "admin.")):
+        # A view may have set one of them itself: that one stays (as setdefault would).
+        present = names.intersection(name.lower() for name, _ in headers.items())
+        headers.extend(part for part in parts if part[0].lower() not in present)
+        endpoint = request.endpoint
+        if endpoint and endpoint.startswith(("accounts.", "admin.")):
             headers.setdefault("Cache-Control", "no-store")
         return response

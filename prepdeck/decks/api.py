@@ -131,13 +131,18 @@ class QuestionResource(MethodView):
     def get(self, question_id: int):
         """One question with its Markdown answer and the rendered HTML"""
         viewer = optional_caller()
-        body = deck_cache.public_question(question_id)
-        if body is None:
+        kept = deck_cache.public_question(question_id)
+        if kept is None:
             question = questions.get_readable_question(question_id, viewer)
-            body = current_app.json.dumps(s.Question().dump(question))
+            body, etag = current_app.json.dumps(s.Question().dump(question)), None
             if question.deck.visibility == "public":
-                deck_cache.keep_public_question(question_id, question.deck.slug, body)
-        return current_app.response_class(body, mimetype="application/json")
+                etag = deck_cache.keep_public_question(question_id, question.deck.slug, body)
+        else:
+            body, etag = kept["body"], kept.get("etag")
+        response = current_app.response_class(body, mimetype="application/json")
+        if etag:  # the hash of the body, made once when it was kept
+            response.set_etag(etag)
+        return response
 
     @jwt_required()
     @blp.doc(security=BEARER)

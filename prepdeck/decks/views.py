@@ -23,11 +23,7 @@ bp = Blueprint("decks", __name__)
 
 
 @bp.get("/decks")
-@cache.cached(
-    timeout=deck_cache.PAGE_TIMEOUT,
-    key_prefix=deck_cache.catalogue_page_key,
-    unless=deck_cache.personalised,
-)
+@deck_cache.kept_page
 def catalogue():
     args = request.args
     tag, level, sort = args.get("tag", "")[:50], args.get("level", ""), args.get("sort", "updated")
@@ -64,11 +60,7 @@ def new_deck():
 
 
 @bp.get("/decks/<slug>")
-@cache.cached(
-    timeout=deck_cache.PAGE_TIMEOUT,
-    key_prefix=deck_cache.deck_page_key,
-    unless=deck_cache.personalised,
-)
+@deck_cache.kept_page
 def deck(slug: str):
     deck = services.get_deck(slug, _viewer())
     level = request.args.get("level", "")
