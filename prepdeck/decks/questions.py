@@ -196,10 +196,12 @@ def clean_question(prompt: str, answer: str, level: str | None) -> tuple[str, st
     return prompt, answer, level
 
 
-def _lock_positions(deck: Deck, question: Question | None = None) -> None:
-    """Hold the deck's row until the commit before changing its questions' positions: two
-    additions at once would both take the same next position, two deletions or moves would
-    shift the same rows. The question is read again, as it may have moved meanwhile."""
+def _lock_deck(deck: Deck, question: Question | None = None) -> None:
+    """Hold the deck's row until the commit before changing any of its questions (the commit
+    updates the row anyway: its count and time). Changes of one deck then queue up in one
+    order, the deck's row first, instead of deadlocking; two additions at once no longer take
+    the same next position, nor do two deletions or moves shift the same rows. The question
+    is read again, as it may have changed or moved meanwhile."""
     db.session.execute(sa.select(Deck.id).where(Deck.id == deck.id).with_for_update())
     if question is not None:
         db.session.refresh(question)
@@ -217,7 +219,7 @@ def add_question(
 ) -> Question:
     require_editor(deck, actor)
     prompt, answer, level = clean_question(prompt, answer, level)
-    _lock_positions(deck)
+    _lock_deck(deck)
     question = Question(
         deck_id=deck.id,
         position=_next_position(deck.id),
@@ -241,6 +243,7 @@ def update_question(
 ) -> Question:  # fmt: skip
     """Change the fields given; None (for the level: UNCHANGED) keeps a field as it is."""
     require_editor(question.deck, actor)
+    _lock_deck(question.deck, question)
     prompt, answer, level = clean_question(
         question.prompt if prompt is None else prompt,
         question.answer if answer is None else answer,
@@ -258,7 +261,7 @@ def update_question(
 def delete_question(question: Question, actor: User) -> None:
     deck = question.deck
     require_editor(deck, actor)
-    _lock_positions(deck, question)
+    _lock_deck(deck, question)
     position = question.position
     db.session.delete(question)
     db.session.flush()
@@ -269,7 +272,7 @@ def delete_question(question: Question, actor: User) -> None:
 def move_question(question: Question, actor: User, direction: str) -> Question:
     """Swap a question with its neighbour above ("up") or below ("down")."""
     require_editor(question.deck, actor)
-    _lock_positions(question.deck, question)
+    _lock_deck(question.deck, question)
     before, after = neighbours(question)
     other = before if direction == "up" else after if direction == "down" else None
     if other is None:
@@ -289,7 +292,7 @@ def move_question_to(question: Question, actor: User, position: int) -> Question
     """Put a question at `position` (1 is first; past the end means last), shifting the
     questions in between by one."""
     require_editor(question.deck, actor)
-    _lock_positions(question.deck, question)
+    _lock_deck(question.deck, question)
     last = _next_position(question.deck_id) - 1
     target, old = min(max(1, position), last), question.position
     if target == old:

@@ -69,3 +69,29 @@ def test_two_questions_deleted_at_once_leave_the_rest_in_order(pg_app):
     with pg_app.app_context():
         assert positions(deck_id) == [("One?", 1), ("Three?", 2), ("Five?", 3)]
         assert db.session.get(Deck, deck_id).question_count == 3
+
+
+def test_an_edit_and_a_deletion_before_it_at_once_both_land(pg_app):
+    owner_id, deck_id, ids = seeded(pg_app)
+
+    def edit():
+        question = db.session.get(Question, ids[4])
+        owner = db.session.get(User, owner_id)
+        return questions.update_question(question, owner, prompt="Five, edited?").prompt
+
+    def delete():
+        questions.delete_question(db.session.get(Question, ids[0]), db.session.get(User, owner_id))
+        return "deleted"
+
+    # Held: the edited question's row, which the deletion moves up.
+    hold = "SELECT 1 FROM questions WHERE id = :question FOR UPDATE"
+    results = race(pg_app, hold, {"question": ids[4]}, [edit, delete])
+
+    assert set(results) == {"Five, edited?", "deleted"}, results
+    with pg_app.app_context():
+        assert positions(deck_id) == [
+            ("Two?", 1),
+            ("Three?", 2),
+            ("Four?", 3),
+            ("Five, edited?", 4),
+        ]
