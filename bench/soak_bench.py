@@ -63,6 +63,7 @@ class SoakResults:
     plan: list[tuple[str, str]]  # the request list, one cycle
     max_requests: int = 0  # as gunicorn.conf.py sets it (0: never recycled)
     worker_pid: int = 0
+    before_kb: tuple[int, int] = (0, 0)  # RSS and anonymous, after the start and the probes
     readings: list[Reading] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)  # wrk's socket errors and timeouts
@@ -219,6 +220,7 @@ def _probe(base: str, plan: list[tuple[str, str]], token: str, cookie: str) -> N
 
 def _soak(server: servers.Server, results: SoakResults, list_file: Path, env: dict, args) -> None:
     segments = -(-args.soak_requests // args.soak_segment)
+    results.before_kb = memory_kb(server.workers()[0])
     for _ in range(segments):
         pids = server.workers()
         if len(pids) != 1 or results.worker_pid not in (0, pids[0]):

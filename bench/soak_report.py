@@ -74,6 +74,8 @@ def _table(results: SoakResults) -> str:
         "| requests so far | worker RSS MB | of which anonymous MB | RSS / after the first run "
         "| req/s in the run | worker CPU ms / request |",
         "|---:|---:|---:|---:|---:|---:|",
+        f"| 0 (started, each read once) | {results.before_kb[0] / 1024:.1f} "
+        f"| {results.before_kb[1] / 1024:.1f} | {results.before_kb[0] / first:.3f} | | |",
     ]
     for r in results.readings:
         lines.append(

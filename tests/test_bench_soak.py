@@ -142,6 +142,7 @@ def test_the_report_compares_the_last_reading_with_the_first(soak):
         {"requests": 30_000, "segment": 10_000, "threads": 2, "connections": 8},
         [("anon", "/"), ("write", "7")],
         worker_pid=42,
+        before_kb=(90_000, 70_000),
         statuses={200: 29_000, 201: 1_000},
         errors={"connect": 0, "read": 0, "write": 0, "timeout": 0},
     )
@@ -154,6 +155,7 @@ def test_the_report_compares_the_last_reading_with_the_first(soak):
 
     assert "**1.040x**, **met**" in text
     assert "| 30,000 | 101.6 |" in text
+    assert "| 0 (started, each read once) | 87.9 | 68.4 | 0.900 |" in text
     results.readings[-1].rss_kb = 106_000
     assert "**1.060x**, **missed**" in soak_report.section("c", started, 1, facts, results)
     results.readings[-1].rss_kb = 100_000
