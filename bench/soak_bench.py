@@ -257,12 +257,16 @@ def drive(base: str, list_file: Path, count: int, env: dict, args) -> tuple[dict
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, **env},
     ) as process:  # fmt: skip
-        for line in process.stdout:
-            lines.append(line)
-            stopped += line.startswith("SOAK_THREAD_DONE")
-            if stopped == threads:
-                process.send_signal(signal.SIGINT)
-                stopped = -1
+        try:
+            for line in process.stdout:
+                lines.append(line)
+                stopped += line.startswith("SOAK_THREAD_DONE")
+                if stopped == threads:
+                    process.send_signal(signal.SIGINT)
+                    stopped = -1
+        except BaseException:  # an interrupted run: wrk would wait out its duration
+            process.kill()
+            raise
         error = process.stderr.read()
     found = dict(
         line.rstrip("\n").split(" ", 1) for line in lines if line.startswith(("WRK", "SOAK_S"))
