@@ -57,8 +57,9 @@ clean:
 # Import throughput and search latency on PostgreSQL (TEST_DATABASE_URL or the local server),
 # HTTP throughput under Gunicorn with wrk (`apt-get install -y wrk`; it flushes Redis db 14), the
 # practice queue and review submissions of a learner with 50,000 cards and 1,000,000 reviews, and
-# one live-room message to 200 WebSocket clients (flushes the same Redis db);
-# writes docs/performance.md. BENCH_ARGS="--only import" (or decks, http, practice, realtime) or
+# one live-room message to 200 WebSocket clients (flushes the same Redis db), and the web process's
+# memory over 100,000 mixed requests under Gunicorn and wrk (the same Redis db);
+# writes docs/performance.md. BENCH_ARGS="--only import" (or decks, http, practice, realtime, soak) or
 # "--repeat 5" passes options through; "--database-url URL" picks the PostgreSQL server.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

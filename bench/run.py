@@ -2,12 +2,14 @@
 to docs/performance.md: import throughput ("import"), search latency ("decks"), HTTP
 throughput and latency under Gunicorn and wrk ("http"), the practice queue and review
 submissions of a heavy learner ("practice"), and one live-room message delivered to 200
-WebSocket clients ("realtime").
+WebSocket clients ("realtime"), and the web process's memory over 100,000 mixed requests
+("soak").
 
-    .venv/bin/python bench/run.py [--only import|decks|http|practice|realtime]
+    .venv/bin/python bench/run.py [--only import|decks|http|practice|realtime|soak]
                                   [--questions 10000] [--corpus 100000] [--repeat 3]
                                   [--deck-questions 1000000] [--practice-cards 50000]
-                                  [--realtime-clients 200] [--database-url URL]
+                                  [--realtime-clients 200] [--soak-requests 100000]
+                                  [--database-url URL]
 
 The database server comes from --database-url, else TEST_DATABASE_URL, else the local default;
 the run creates its own database on it (<--database-prefix>_<random>, prepdeck_bench_ by
@@ -37,6 +39,8 @@ import realtime_bench
 import realtime_report
 import report
 import search_bench
+import soak_bench
+import soak_report
 from database import (
     create_owner,
     dispose,
@@ -48,7 +52,7 @@ from database import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("import", "decks", "http", "practice", "realtime")
+PARTS = ("import", "decks", "http", "practice", "realtime", "soak")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -84,6 +88,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     realtime.add_argument("--realtime-processes", type=int, default=4, help="client processes")
     realtime.add_argument("--realtime-messages", type=int, default=50, help="measured, each")
     realtime.add_argument("--realtime-warmup", type=int, default=5, help="messages not counted")
+    soak = parser.add_argument_group("soak part (also --redis-url, --app-log-level)")
+    soak.add_argument("--soak-requests", type=int, default=100_000, help="in all")
+    soak.add_argument("--soak-segment", type=int, default=10_000, help="between RSS readings")
+    soak.add_argument("--soak-threads", type=int, default=2, help="wrk -t")
+    soak.add_argument("--soak-connections", type=int, default=8, help="wrk -c")
     return parser.parse_args(argv)
 
 
@@ -98,7 +107,7 @@ def command_line() -> str:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     parts = list(dict.fromkeys(args.only or PARTS))  # in the order given, each once
-    if "http" in parts:
+    if "http" in parts or "soak" in parts:
         http_bench.check(args)
     if "realtime" in parts:
         http_bench.guard_redis(args.redis_url)
@@ -175,12 +184,21 @@ def realtime_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str
     return realtime_report.section(command_line(), started, elapsed, facts, results)
 
 
+def soak_part(app, conn, owner_id: int, url: str, args, facts: dict[str, str]) -> str:
+    started, clock = datetime.now(UTC), time.perf_counter()
+    print("Soak benchmark", flush=True)
+    results = soak_bench.run(app, conn, owner_id, url, args)
+    elapsed = time.perf_counter() - clock
+    return soak_report.section(command_line(), started, elapsed, facts, results)
+
+
 RUNNERS = {
     "import": import_part,
     "decks": decks_part,
     "http": http_part,
     "practice": practice_part,
     "realtime": realtime_part,
+    "soak": soak_part,
 }
 
 

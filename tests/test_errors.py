@@ -3,8 +3,12 @@
 import json
 import logging
 
+from flask_login import login_user
+
+from prepdeck.accounts.models import User
 from prepdeck.core.logging import JsonFormatter
-from tests.conftest import csrf_token
+from prepdeck.extensions import db
+from tests.conftest import csrf_token, make_person
 
 
 def test_home_page_says_what_prepdeck_is(client):
@@ -122,3 +126,24 @@ def test_api_server_error_is_json(app_factory):
     response = app.test_client().get("/api/boom")
     assert response.status_code == 500
     assert json.loads(response.data)["error"]["code"] == "internal_error"
+
+
+def test_a_request_failed_in_the_database_keeps_its_log_line_and_headers(app_factory, caplog):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
+    person_id = make_person(app, email="ada@example.com", display_name="Ada").id
+
+    @app.get("/fails-in-the-database")
+    def fails_in_the_database():
+        login_user(db.session.get(User, person_id))
+        db.session.commit()  # a first change of the request, saved: what it loaded expires
+        db.session.add(User(email="ada@example.com", display_name="Twin"))
+        db.session.flush()  # refused: the address is taken
+
+    with caplog.at_level("INFO", logger="prepdeck.access"):
+        response = app.test_client().get("/fails-in-the-database")
+
+    assert response.status_code == 500
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response.headers and "X-Request-ID" in response.headers
+    [logged] = [r for r in caplog.records if r.name == "prepdeck.access"]
+    assert (logged.status, logged.user_id) == (500, str(person_id))

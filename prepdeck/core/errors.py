@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from prepdeck.extensions import db
 
 
 class DomainError(Exception):
@@ -164,6 +169,11 @@ def _validation_messages(error: HTTPException) -> dict | None:
 
 def handle_server_error(error: InternalServerError):
     # Flask has already logged the traceback (with the request id, through our formatter).
+    # A failure in the database leaves the session unusable until rolled back, and the
+    # response's hooks (the request's log line, the security headers) may still read from it.
+    # (A database that is gone fails the rollback too; that failure is the one just logged.)
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
     message = "Something went wrong on our side. It has been logged; please try again."
     return error_response(500, "internal_error", message)
 

@@ -220,6 +220,17 @@ def clean_question(prompt: str, answer: str, level: str | None) -> tuple[str, st
     return prompt, answer, level
 
 
+def _lock_deck(deck: Deck, question: Question | None = None) -> None:
+    """Hold the deck's row until the commit before changing any of its questions (the commit
+    updates the row anyway: its count and time). Changes of one deck then queue up in one
+    order, the deck's row first, instead of deadlocking; two additions at once no longer take
+    the same next position, nor do two deletions or moves shift the same rows. The question
+    is read again, as it may have changed or moved meanwhile."""
+    db.session.execute(sa.select(Deck.id).where(Deck.id == deck.id).with_for_update())
+    if question is not None:
+        db.session.refresh(question)
+
+
 def _next_position(deck_id: int) -> int:
     last = db.session.scalar(
         sa.select(sa.func.max(Question.position)).where(Question.deck_id == deck_id)
@@ -232,6 +243,7 @@ def add_question(
 ) -> Question:
     require_editor(deck, actor)
     prompt, answer, level = clean_question(prompt, answer, level)
+    _lock_deck(deck)
     question = Question(
         deck_id=deck.id,
         position=_next_position(deck.id),
@@ -255,6 +267,7 @@ def update_question(
 ) -> Question:  # fmt: skip
     """Change the fields given; None (for the level: UNCHANGED) keeps a field as it is."""
     require_editor(question.deck, actor)
+    _lock_deck(question.deck, question)
     prompt, answer, level = clean_question(
         question.prompt if prompt is None else prompt,
         question.answer if answer is None else answer,
@@ -272,6 +285,7 @@ def update_question(
 def delete_question(question: Question, actor: User) -> None:
     deck = question.deck
     require_editor(deck, actor)
+    _lock_deck(deck, question)
     position = question.position
     db.session.delete(question)
     db.session.flush()
@@ -282,6 +296,7 @@ def delete_question(question: Question, actor: User) -> None:
 def move_question(question: Question, actor: User, direction: str) -> Question:
     """Swap a question with its neighbour above ("up") or below ("down")."""
     require_editor(question.deck, actor)
+    _lock_deck(question.deck, question)
     before, after = neighbours(question)
     other = before if direction == "up" else after if direction == "down" else None
     if other is None:
@@ -301,6 +316,7 @@ def move_question_to(question: Question, actor: User, position: int) -> Question
     """Put a question at `position` (1 is first; past the end means last), shifting the
     questions in between by one."""
     require_editor(question.deck, actor)
+    _lock_deck(question.deck, question)
     last = _next_position(question.deck_id) - 1
     target, old = min(max(1, position), last), question.position
     if target == old:
