@@ -107,7 +107,7 @@ def _without_groups(source: str) -> str:
 
 def _join(rules: list, flags: int) -> list:
     """The rules of one state as (match, {group: rule} or None, rule or None, run or None), in
-    order; `run` lists a joined pattern's rules as (source, rule, what a match starts with)."""
+    order; `run` lists a joined pattern's rules as (source, rule)."""
     joined: list = []
     run: list[tuple[str, tuple]] = []
     names: set[str] = set()
@@ -115,8 +115,7 @@ def _join(rules: list, flags: int) -> list:
     def close() -> None:
         if run:
             match, by_group = _joined_pattern(run, flags)
-            firsts = [(source, rule, first(source, flags)) for source, rule in run]
-            joined.append((match, by_group, None, firsts))
+            joined.append((match, by_group, None, list(run)))
             run.clear()
             names.clear()
 
@@ -151,6 +150,7 @@ class _State:
         self.flags = flags
         self.joined = _join(rules, flags)
         self.by_key: dict[str, list] = {}
+        self.starts: dict[int, list] = {}  # by place: what each rule's match starts with
         self.patterns: dict[tuple[int, tuple], tuple[Callable, dict]] = {}
 
     def rules_for(self, key: str) -> list:
@@ -161,12 +161,14 @@ class _State:
             if run is None:
                 rules.append((match, None, rule))
                 continue
-            kept = tuple(i for i, (_, _, starts) in enumerate(run) if starts.admits(key))
+            if place not in self.starts:  # worked out when first needed, not when compiled
+                self.starts[place] = [first(source, self.flags) for source, _ in run]
+            kept = tuple(i for i, starts in enumerate(self.starts[place]) if starts.admits(key))
             if len(kept) == len(run):
                 rules.append((match, by_group, None))
             elif kept:
                 if (place, kept) not in self.patterns:
-                    branches = [run[i][:2] for i in kept]
+                    branches = [run[i] for i in kept]
                     self.patterns[place, kept] = _joined_pattern(branches, self.flags)
                 rules.append((*self.patterns[place, kept], None))
         self.by_key[key] = rules
