@@ -13,7 +13,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import find_lexer_class
 from pygments.token import Name, Token
 
-from prepdeck.core import markdown, spans
+from prepdeck.core import lexing, markdown, spans
 from prepdeck.core.markdown import VETTED_LEXERS
 from tests.core import lexer_fuzz
 from tests.core.test_lexing import SAMPLE_CODE
@@ -73,3 +73,23 @@ def test_the_deadline_is_checked_between_tokens():
     tokens = Tokens([(Name, "a")] * 3)
     with pytest.raises(spans.OutOfTime):
         spans.highlighted(tokens, "", HtmlFormatter(nowrap=True), time.monotonic() - 1)
+
+
+def test_building_the_lexers_tables_is_not_charged_to_the_budget(monkeypatch):
+    lexer = markdown._lexer("Python")
+    monkeypatch.setattr(lexing, "_JOINED", {})
+    lexing._joined(lexer)  # new states, their tables empty, as in a process just started
+    build = lexing._joined_pattern
+
+    def slow_build(run, flags):
+        time.sleep(0.01)
+        return build(run, flags)
+
+    monkeypatch.setattr(lexing, "_joined_pattern", slow_build)
+    budget = markdown.HighlightBudget(0.1)
+    code = "def f(x):\n    return [x, 'y', 1.5] if x else {}  # z\n"
+    before = lexing.seconds_building()
+    html = markdown._highlighted(code, lexer, budget)
+    assert lexing.seconds_building() - before > 0.1  # longer than the whole budget
+    assert html == pygments_html("Python", code)
+    assert 0 < budget.left < 0.1
