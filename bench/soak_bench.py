@@ -33,11 +33,11 @@ import servers
 import wrk
 from flask import Flask
 from http_bench import _app_env
+from http_data import flask_deck
 
-from prepdeck.accounts.models import User
 from prepdeck.accounts.services import create_user
 from prepdeck.extensions import db
-from prepdeck.seed import FLASK_DECK_SLUG, load_flask_deck
+from prepdeck.seed import FLASK_DECK_SLUG
 
 SCRIPT = Path(__file__).with_name("wrk_soak.lua")
 LEARNER = "learner@example.com"
@@ -106,10 +106,7 @@ def run(app: Flask, conn: psycopg.Connection, owner_id: int, url: str, args) -> 
 
 def _flask_deck(app: Flask, conn: psycopg.Connection, owner_id: int) -> tuple[int, list[int]]:
     with app.app_context():
-        result = load_flask_deck(db.session.get(User, owner_id))
-        if result is None:
-            raise SystemExit("The Flask deck was already in the benchmark database.")
-        deck_id = result.deck.id
+        deck_id = flask_deck(app, owner_id).id
         db.session.remove()
     query = "SELECT id FROM questions WHERE deck_id = %s ORDER BY position"
     return deck_id, [row[0] for row in conn.execute(query, (deck_id,))]

@@ -215,7 +215,9 @@ def tokens(lexer: RegexLexer, text: str, stack=("root",)) -> Iterator[tuple[int,
         key = text[pos : pos + 1]
         if key > "\x7f":
             key = "\x80"
-        statetokens = state.by_key.get(key) or state.rules_for(key)
+        statetokens = state.by_key.get(key)
+        if statetokens is None:  # not an empty list: where no rule can match, none is tried
+            statetokens = state.rules_for(key)
         for match, by_group, rule in statetokens:
             m = match(text, pos)
             if m:
