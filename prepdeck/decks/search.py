@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from prepdeck.core.errors import Invalid, NotFound
 from prepdeck.core.pagination import NO_SUCH_PAGE, Page
+from prepdeck.decks import search_estimate
 from prepdeck.decks.models import Deck, Question
 from prepdeck.decks.services import visible_decks_clause
 from prepdeck.extensions import db
@@ -23,6 +25,8 @@ from prepdeck.extensions import db
 START, STOP = "\x02", "\x03"  # markers no answer contains; replaced by <mark> after escaping
 MAX_QUERY = 200
 COUNT_CAP = 1_000  # beyond this the page says "1,000+": counting every match costs the most
+BLOCK = 200  # a very common word's matches are ranked this many at a time, in the order found
+COMMON_MATCHES = 10 * COUNT_CAP  # a query expected to match this many public questions is one
 SNIPPET_SOURCE = 2_000  # characters of an answer that a snippet is cut from (bench/ measured)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -78,11 +82,12 @@ def search_slice(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit]
 
 def search_after(viewer, query: str, offset: int, limit: int) -> tuple[list[Hit], int | None]:
     """A page of hits from `offset` and the offset of the next page (None when no more;
-    ranked results stop at COUNT_CAP). A query without a word (only signs) matches nothing."""
-    if not _WORD.search(query):
+    results stop at COUNT_CAP, as the pages do). A query without a word (only signs) matches
+    nothing."""
+    offset = max(0, offset)
+    if not _WORD.search(query) or offset >= COUNT_CAP:
         return [], None
-    offset = min(max(0, offset), COUNT_CAP)
-    hits, total = search_slice(viewer, query, offset, limit)
+    hits, total = search_slice(viewer, query, offset, min(limit, COUNT_CAP - offset))
     end = offset + len(hits)
     return hits, end if end < min(total, COUNT_CAP) else None
 
@@ -128,10 +133,22 @@ def _page(matches: sa.Select, prompt_hl, snippet, order: tuple, offset: int, lim
 
 
 def _postgres(viewer, text: str, offset: int, limit: int):
+    """Matches are found in the table's order, at most COUNT_CAP + 1 of them, and ranked in
+    blocks: one block holding them all, or, for a query of one word that PostgreSQL's
+    statistics expect in COMMON_MATCHES public questions or more, blocks of BLOCK, so that a
+    page reads only the matches up to the end of its block. Such a query says "more than
+    1,000" once a block fills up, without counting the rest."""
     kind, params = _reader(viewer)
-    params |= {"text": text, "candidates": COUNT_CAP + 1, "offset": offset, "limit": limit}
-    rows = db.session.connection().execute(_postgres_statement(kind), params).all()
-    return rows[0].total, [row for row in rows if row.id is not None]
+    connection = db.session.connection()
+    params |= {
+        "text": text, "common": search_estimate.common_lexemes(connection, COMMON_MATCHES),
+        "all": COUNT_CAP + 1, "block": BLOCK, "first_block": offset // BLOCK * BLOCK,
+        "blocks_end": min(COUNT_CAP + 1, ((offset + limit - 1) // BLOCK + 1) * BLOCK + 1),
+        "offset": offset, "limit": limit,
+    }  # fmt: skip
+    rows = connection.execute(_postgres_statement(kind), params).all()
+    found, scan = rows[0].total, rows[0].scan
+    return (found if found < scan else COUNT_CAP + 1), [row for row in rows if row.id is not None]
 
 
 class _Reader:
@@ -156,29 +173,48 @@ def _reader(viewer) -> tuple[str, dict]:
 @functools.cache
 def _postgres_statement(kind: str) -> sa.Select:
     """One statement, built once per kind of reader (building it cost more than running it for
-    most queries): the first `candidates` matches found by the GIN index are counted, ranked by
+    most queries): the first `scan` matches found by the GIN index or a scan of the table are
+    numbered in the order found and counted; those in the blocks the page needs are ranked by
     `ts_rank` divided by 1 + log(length) (a short answer about the words before a long one that
-    mentions them), and only the page shown gets its headlines. Where more match, the order is
-    the best of those found first: ranking every match of a common word reads every one of its
-    search vectors."""
+    mentions them); the page is cut from the order block, rank, id, and only its rows get their
+    headlines. Ranking every match of a common word would read every one of its search
+    vectors. Whether the query is one very common word is decided in the statement, from the
+    list of such words: no round trip before it."""
     readers = {"anonymous": None, "admin": _Reader(True), "member": _Reader(False)}
     tsquery = sa.func.websearch_to_tsquery("english", sa.bindparam("text", type_=sa.String))
     vector = sa.literal_column("questions.search_vector")
-    found = (
-        sa.select(Question.id, sa.func.ts_rank(vector, tsquery, 1).label("rank"))
+    common = sa.and_(
+        sa.func.numnode(tsquery) == 1,
+        sa.func.array_to_tsvector(sa.bindparam("common", type_=ARRAY(sa.Text))).op("@@")(tsquery),
+    )
+    whole = sa.bindparam("all", type_=sa.Integer)
+    scan, block, first_ranked = (
+        sa.case((common, sa.bindparam(name, type_=sa.Integer)), else_=otherwise)
+        for name, otherwise in (("blocks_end", whole), ("block", whole), ("first_block", 0))
+    )
+    scanned = (
+        sa.select(Question.id, vector.label("vector"))
         .join(Deck, Deck.id == Question.deck_id)
         .where(vector.op("@@")(tsquery), visible_decks_clause(readers[kind]))
-        .limit(sa.bindparam("candidates"))
-        .cte("found")
+        .limit(scan)
+        .subquery("scanned")
     )
+    numbered = sa.select(
+        scanned.c.id, scanned.c.vector, (sa.func.row_number().over() - 1).label("n")
+    ).subquery("numbered")
+    rank = sa.case((numbered.c.n >= first_ranked, sa.func.ts_rank(numbered.c.vector, tsquery, 1)))
+    found = sa.select(
+        numbered.c.id, numbered.c.n.op("/")(block).label("block"), rank.label("rank")
+    ).cte("found")  # block: a whole number
     top = (
-        sa.select(found.c.id, found.c.rank)
-        .order_by(found.c.rank.desc(), found.c.id)
+        sa.select(found.c.id, found.c.block, found.c.rank)
+        .order_by(found.c.block, found.c.rank.desc(), found.c.id)
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
         .subquery("top")
     )
-    counted = sa.select(sa.func.count().label("total")).select_from(found).subquery("counted")
+    counted = sa.select(sa.func.count().label("total"), scan.label("scan")).select_from(found)
+    counted = counted.subquery("counted")
     markers = f"StartSel={START}, StopSel={STOP}"
     options = f"{markers}, MaxFragments=2, MaxWords=25, MinWords=8"
     prompt_hl = sa.func.ts_headline(
@@ -189,11 +225,11 @@ def _postgres_statement(kind: str) -> sa.Select:
     shown = top.join(Question, Question.id == top.c.id).join(Deck, Deck.id == Question.deck_id)
     return (
         sa.select(
-            counted.c.total, Question.id, Question.level, Deck.slug, Deck.title,
+            counted.c.total, counted.c.scan, Question.id, Question.level, Deck.slug, Deck.title,
             prompt_hl.label("prompt_hl"), snippet.label("snip"),
         )
         .select_from(counted.outerjoin(shown, sa.true()))  # the count even past the last hit
-        .order_by(top.c.rank.desc(), top.c.id)
+        .order_by(top.c.block, top.c.rank.desc(), top.c.id)
     )  # fmt: skip
 
 

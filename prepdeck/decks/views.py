@@ -178,7 +178,9 @@ def search_page():
             results = search.search_questions(_viewer(), query, page)
         except Invalid as problem:  # said on the page; past the last page is a 404
             error = problem.message
-    return render_template("decks/search.html", query=query, results=results, error=error)
+    return render_template(
+        "decks/search.html", query=query, results=results, error=error, count_cap=search.COUNT_CAP
+    )
 
 
 @bp.get("/assets/highlight-<theme>.css")
