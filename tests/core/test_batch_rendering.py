@@ -34,6 +34,15 @@ def in_workers(monkeypatch):
     monkeypatch.setattr(batch_rendering, "worker_processes", lambda answers: 2)
 
 
+@pytest.fixture
+def unhurried(monkeypatch):
+    """Each answer's highlighting budget (a quarter of a second of the clock) made long enough
+    that a busy machine pausing the process cannot cut it: the HTML is what is compared here,
+    the budget is tested below and in test_markdown.py."""
+    monkeypatch.setattr(markdown, "HIGHLIGHT_SECONDS", 10.0)
+
+
+@pytest.mark.usefixtures("unhurried")
 def test_the_renderer_gives_the_html_it_gave_before():
     assert [render_answer(answer) for answer in ANSWERS] == EXPECTED
 
@@ -42,12 +51,14 @@ def test_the_reference_renderer_is_the_renderer_as_it_was():
     assert [reference_renderer.render(answer) for answer in ANSWERS] == EXPECTED
 
 
+@pytest.mark.usefixtures("unhurried")
 def test_a_document_rendered_here_in_batches_gives_the_same_html():
     batches = list(rendered_batches(ANSWERS + ANSWERS[:30], 30.0, 100))
     assert [len(batch) for batch in batches] == [100, 100, 100, 10]
     assert flat(batches) == EXPECTED + EXPECTED[:30]
 
 
+@pytest.mark.usefixtures("unhurried")  # the workers are forked: they see it too
 def test_a_document_rendered_in_worker_processes_gives_the_same_html(in_workers):
     batches = list(rendered_batches(ANSWERS * 2, 30.0, 200))
     assert [len(batch) for batch in batches] == [200, 200, 160]
@@ -56,6 +67,7 @@ def test_a_document_rendered_in_worker_processes_gives_the_same_html(in_workers)
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the import corpus is not on this machine")
 @pytest.mark.parametrize("workers", [False, True], ids=["here", "in workers"])
+@pytest.mark.usefixtures("unhurried")
 def test_the_corpus_answers_render_as_the_plain_renderer_renders_them(workers, monkeypatch):
     if workers:
         monkeypatch.setattr(batch_rendering, "worker_processes", lambda answers: 2)
