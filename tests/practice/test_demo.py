@@ -19,6 +19,7 @@ from prepdeck.practice.models import Card, ReviewLog
 from prepdeck.practice.scheduler import memory_from_history
 from prepdeck.practice.settings import schedule_for
 from prepdeck.seed import DEMO_USERS, FLASK_DECK_SLUG
+from tests.conftest import empty_all_tables, make_app
 from tests.practice.conftest import make_deck, make_user
 from tests.practice.replay import replay
 
@@ -32,12 +33,28 @@ def seeded(app, runner):
     return result.output
 
 
+@pytest.fixture(scope="module")
+def demo(migrated, cleanup_engine):
+    """The demo seeded once (it takes seconds) for the tests that only read it: (app, the
+    command's output). They come first in this module, since every test with the `app`
+    fixture empties the tables after it."""
+    app = make_app(migrated)
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    yield app, result.output
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    empty_all_tables(cleanup_engine)
+
+
 def logs_of(person_id: int) -> list[ReviewLog]:
     query = sa.select(ReviewLog).where(ReviewLog.person_id == person_id)
     return list(db.session.scalars(query.order_by(ReviewLog.reviewed_at, ReviewLog.id)))
 
 
-def test_the_demo_candidate_follows_the_flask_deck_with_six_weeks_of_reviews(app, seeded):
+def test_the_demo_candidate_follows_the_flask_deck_with_six_weeks_of_reviews(demo):
+    app, seeded = demo
     with app.app_context():
         person = find_by_email(DEMO_EMAIL)
         deck = db.session.scalar(sa.select(Deck).where(Deck.slug == FLASK_DECK_SLUG))
@@ -61,9 +78,10 @@ def test_the_demo_candidate_follows_the_flask_deck_with_six_weeks_of_reviews(app
         assert services.clock is utcnow  # the server's clock is back
 
 
-def test_the_history_follows_the_queue_and_the_day_limits(app, seeded):
+def test_the_history_follows_the_queue_and_the_day_limits(demo):
     """Every answer was to a card the queue offered: none before it was due, no more new
     questions a day than the settings allow."""
+    app, _ = demo
     with app.app_context():
         person = find_by_email(DEMO_EMAIL)
         settings = services.get_settings(person.id)
@@ -82,9 +100,10 @@ def test_the_history_follows_the_queue_and_the_day_limits(app, seeded):
         assert max(new_per_day.values()) <= settings.new_per_day
 
 
-def test_every_card_is_the_fsrs_rs_replay_of_its_review_log(app, seeded):
+def test_every_card_is_the_fsrs_rs_replay_of_its_review_log(demo):
     """Stability and difficulty stored for each card equal FSRS-rs's memory state for its
     logged answers, elapsed days counted by the person's day starts as Anki counts them."""
+    app, _ = demo
     with app.app_context():
         person = find_by_email(DEMO_EMAIL)
         settings = services.get_settings(person.id)
@@ -114,6 +133,22 @@ def test_every_card_is_the_fsrs_rs_replay_of_its_review_log(app, seeded):
             )
             assert card.reps == len(reviews)
         assert crossed_days > 100
+
+
+def test_the_exported_history_replays_to_every_stored_card_of_the_demo_user(demo):
+    """What the person downloads (their history as CSV, their card states as JSON), replayed
+    through FSRS-rs with their parameters, gives back every card's stability and difficulty."""
+    app, _ = demo
+    with app.app_context():
+        person = find_by_email(DEMO_EMAIL)
+        csv_text = "".join(export.review_history_csv(person))
+        states = json.loads(json.dumps(export.card_states(person)))
+    memories = replay(csv_text, states)
+    stored = {card["card_id"]: card for card in states["cards"]}
+    assert set(memories) == set(stored) and len(stored) > 20
+    for card_id, card in stored.items():
+        assert memories[card_id].stability == pytest.approx(card["stability"], abs=1e-3)
+        assert memories[card_id].difficulty == pytest.approx(card["difficulty"], abs=1e-3)
 
 
 def test_seeding_twice_does_not_add_history(app, runner, seeded):
@@ -155,18 +190,3 @@ def test_the_same_seed_and_end_give_the_same_history(app, runner):
                 db.session.execute(sa.delete(model).where(model.person_id == person.id))
             db.session.commit()
         assert runs[0] == runs[1]
-
-
-def test_the_exported_history_replays_to_every_stored_card_of_the_demo_user(app, seeded):
-    """What the person downloads (their history as CSV, their card states as JSON), replayed
-    through FSRS-rs with their parameters, gives back every card's stability and difficulty."""
-    with app.app_context():
-        person = find_by_email(DEMO_EMAIL)
-        csv_text = "".join(export.review_history_csv(person))
-        states = json.loads(json.dumps(export.card_states(person)))
-    memories = replay(csv_text, states)
-    stored = {card["card_id"]: card for card in states["cards"]}
-    assert set(memories) == set(stored) and len(stored) > 20
-    for card_id, card in stored.items():
-        assert memories[card_id].stability == pytest.approx(card["stability"], abs=1e-3)
-        assert memories[card_id].difficulty == pytest.approx(card["difficulty"], abs=1e-3)
