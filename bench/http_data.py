@@ -63,7 +63,7 @@ def load(
     return data
 
 
-def flask_deck(app: Flask, owner_id: int) -> Deck:
+def flask_deck(owner_id: int) -> Deck:
     """The built-in Flask deck (public, as `flask seed demo` makes it), loaded by this part or
     by an earlier part of the same run. Call inside an app context."""
     load_flask_deck(db.session.get(User, owner_id))  # None: an earlier part loaded it
@@ -72,7 +72,7 @@ def flask_deck(app: Flask, owner_id: int) -> Deck:
 
 def _flask_deck(app: Flask, owner_id: int) -> tuple[int, int, int]:
     with app.app_context():
-        deck = flask_deck(app, owner_id)
+        deck = flask_deck(owner_id)
         question_id = min(q.id for q in deck.questions)
         found = (deck.id, len(deck.questions), question_id)
         db.session.remove()

@@ -106,7 +106,7 @@ def run(app: Flask, conn: psycopg.Connection, owner_id: int, url: str, args) -> 
 
 def _flask_deck(app: Flask, conn: psycopg.Connection, owner_id: int) -> tuple[int, list[int]]:
     with app.app_context():
-        deck_id = flask_deck(app, owner_id).id
+        deck_id = flask_deck(owner_id).id
         db.session.remove()
     query = "SELECT id FROM questions WHERE deck_id = %s ORDER BY position"
     return deck_id, [row[0] for row in conn.execute(query, (deck_id,))]

@@ -26,7 +26,7 @@ START, STOP = "\x02", "\x03"  # markers no answer contains; replaced by <mark> a
 MAX_QUERY = 200
 COUNT_CAP = 1_000  # beyond this the page says "1,000+": counting every match costs the most
 BLOCK = 200  # a very common word's matches are ranked this many at a time, in the order found
-COMMON_MATCHES = 10 * COUNT_CAP  # a query expected to match this many public questions is one
+COMMON_MATCHES = 10 * COUNT_CAP  # a word expected in this many public questions: very common
 SNIPPET_SOURCE = 2_000  # characters of an answer that a snippet is cut from (bench/ measured)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
