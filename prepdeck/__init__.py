@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, has_request_context
 
 from prepdeck.config import engine_options_for, load_config
+from prepdeck.core.json_provider import FastJSONProvider
 
 
 def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
@@ -28,6 +29,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
     )
+    app.json = FastJSONProvider(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings = load_config(name, app.instance_path)
     app.config.from_mapping(settings.as_dict())

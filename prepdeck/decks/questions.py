@@ -19,7 +19,14 @@ from prepdeck.core.pagination import Slice
 from prepdeck.decks import cache as deck_cache
 from prepdeck.decks import search
 from prepdeck.decks.models import LEVELS, Deck, Question, QuestionTag
-from prepdeck.decks.services import can_view_by_id, require_editor
+from prepdeck.decks.services import (
+    READER_COLUMNS,
+    DeckReaders,
+    can_view_by_id,
+    readable_deck_id,
+    readers_of,
+    require_editor,
+)
 from prepdeck.extensions import db
 
 MAX_PROMPT = 2_000
@@ -90,13 +97,15 @@ def deck_outline(deck: Deck, level: str = "") -> list[dict]:
 
 
 def question_slice(
-    deck_id: int, *, level: str = "", tag: str = "", text: str = "",
+    deck_id: int, viewer=None, *, level: str = "", tag: str = "", text: str = "",
     after: tuple[int, int] | None = None, limit: int = 20,
 ) -> Slice:  # fmt: skip
     """A deck's questions in order (dicts of the LISTED columns and tags), optionally of one
     level ("none": unlevelled), one tag, or matching search words; a page of them after
-    `after`, the (position, id) of the last question of the page before."""
+    `after`, the (position, id) of the last question of the page before. NotFound unless the
+    viewer may read the deck (`readable_deck_id`)."""
     if level and level not in (*LEVELS, "none"):
+        readable_deck_id(deck_id, viewer)  # a deck the viewer may not read is not found, first
         raise Invalid(f"Level must be one of {', '.join(LEVELS)} or none.", details={"level": []})
     query = _slice_statement(level, bool(tag), after is not None)
     if text:
@@ -104,7 +113,15 @@ def question_slice(
     params = {"deck_id": deck_id, "tag": tag.lower(), "limit": limit + 1}
     if after is not None:
         params |= {"after_position": after[0] - 1, "after_id": after[1]}
-    return Slice.cut(_listed(query, params), limit)
+    items = _listed(query, params)
+    readers = None
+    if items:  # an empty page cannot say whether the deck exists: readable_deck_id reads it
+        readers = DeckReaders(deck_id, *(items[0][name] for name in READER_COLUMNS))
+        for item in items:
+            for name in READER_COLUMNS:
+                del item[name]
+    readable_deck_id(deck_id, viewer, readers)
+    return Slice.cut(items, limit)
 
 
 @functools.cache
@@ -113,7 +130,8 @@ def _slice_statement(level: str, tagged: bool, resumed: bool) -> sa.Select:
     kind of page: building the statement and its cache key cost more than running it. The
     parameters: deck_id, limit, tag, and where the page resumes (`_resume_after`)."""
     deck_id = sa.bindparam("deck_id", type_=sa.Integer)
-    query = _of_level(sa.select(*LISTED, _tags()).where(Question.deck_id == deck_id), level)
+    query = sa.select(*LISTED, _tags(), *readers_of(deck_id)).where(Question.deck_id == deck_id)
+    query = _of_level(query, level)
     if tagged:
         query = query.where(
             sa.exists().where(

@@ -70,13 +70,6 @@ class Question(ma.Schema):
     updated_at = F.AwareDateTime(required=True)
 
 
-def listed_question(row: dict) -> dict:
-    """A row of `questions.question_slice` as `Question().dump` gives it (the same keys and
-    values, tests/decks/test_question_lists.py): the dates in ISO 8601, the rest as read."""
-    return row | {"created_at": row["created_at"].isoformat(),
-                  "updated_at": row["updated_at"].isoformat()}  # fmt: skip
-
-
 class QuestionUpdate(ma.Schema):
     prompt = text(pattern=NOT_BLANK, error=BLANK, validate=V.Length(min=1, max=MAX_PROMPT))
     answer = F.String(validate=V.Length(max=MAX_ANSWER))

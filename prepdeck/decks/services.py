@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -76,18 +77,36 @@ def get_deck_by_id(deck_id: int, viewer=None) -> Deck:
     return _readable_by_id(db.session.get(Deck, deck_id), viewer)
 
 
-# The columns that say who may read a deck, as a plain row, with a statement built once: a list
-# of the deck's questions needs no more of the deck (a Deck object and its owner cost more than
-# the query).
+class DeckReaders(NamedTuple):
+    """The columns that say who may read a deck: a list of the deck's questions needs no more
+    of the deck (a Deck object and its owner cost more than the query)."""
+
+    id: int
+    visibility: str
+    owner_id: int
+
+
+READER_COLUMNS = tuple(DeckReaders._fields[1:])
 _DECK_READERS = sa.select(Deck.id, Deck.visibility, Deck.owner_id).where(
     Deck.id == sa.bindparam("deck_id", type_=sa.Integer)
-)
+)  # built once
 
 
-def readable_deck_id(deck_id: int, viewer=None) -> int:
-    """The id of the deck with this id, if `get_deck_by_id` would give it to the viewer."""
-    deck = db.session.connection().execute(_DECK_READERS, {"deck_id": deck_id}).one_or_none()
-    return _readable_by_id(deck, viewer).id
+def readers_of(deck_id: sa.ColumnElement[int]) -> list[sa.Label]:
+    """A deck's READER_COLUMNS as columns of another statement (each read once per statement),
+    so that a list of its questions checks them without a query of its own."""
+    return [
+        sa.select(getattr(Deck, name)).where(Deck.id == deck_id).scalar_subquery().label(name)
+        for name in READER_COLUMNS
+    ]
+
+
+def readable_deck_id(deck_id: int, viewer=None, readers: DeckReaders | None = None) -> int:
+    """The id of the deck with this id, if `get_deck_by_id` would give it to the viewer;
+    `readers`: the deck's columns, if they were read already."""
+    if readers is None:
+        readers = db.session.connection().execute(_DECK_READERS, {"deck_id": deck_id}).one_or_none()
+    return _readable_by_id(readers, viewer).id
 
 
 def get_deck_by_id_for_edit(deck_id: int, viewer) -> Deck:

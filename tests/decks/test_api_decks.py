@@ -10,17 +10,6 @@ from tests.api_client import API, ApiClient, error_code
 from tests.conftest import make_person
 
 
-@pytest.fixture
-def api(client, user):
-    return ApiClient(client).sign_in(user.email)
-
-
-@pytest.fixture
-def other(app, client):
-    person = make_person(app, email="grace@example.com", display_name="Grace")
-    return ApiClient(app.test_client()).sign_in(person.email)
-
-
 def new_deck(api, **fields) -> dict:
     response = api.post("decks", json={"title": "Flask", **fields})
     assert response.status_code == 201, response.get_json()

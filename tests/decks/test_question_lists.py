@@ -3,19 +3,13 @@ is exactly what the Question schema dumps, and the deck page shows the same ques
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from prepdeck.decks import schemas
 from prepdeck.decks.models import Question
 from prepdeck.extensions import db
-from tests.api_client import ApiClient
+from tests.api_client import ApiClient, error_code
 from tests.decks.test_api_decks import add, new_deck
-
-
-@pytest.fixture
-def api(client, user):
-    return ApiClient(client).sign_in(user.email)
 
 
 def test_the_api_page_is_what_the_question_schema_dumps(app, api):
@@ -38,6 +32,35 @@ def test_the_api_page_is_what_the_question_schema_dumps(app, api):
         expected[0],
         expected[2],
     ]
+
+
+def test_who_may_read_a_list_is_checked_with_the_page_or_without_one(app, api, other, admin):
+    """The deck's visibility and owner come with the page's rows; an empty page reads them."""
+    private = new_deck(other, title="Secret")
+    unlisted = new_deck(other, title="Half open", visibility="unlisted")
+    public = new_deck(other, title="Open", visibility="public")
+    for deck in (private, unlisted, public):
+        add(other, deck["id"], "Hidden?", level="basic", tags=["t"])
+    anonymous = ApiClient(app.test_client(), token=None)
+    for reader in (api, anonymous):
+        for deck in (private, unlisted):
+            for query in ("", "?tag=t", "?tag=none-such", "?level=expert", "?q=hidden"):
+                listed = reader.get(f"decks/{deck['id']}/questions{query}")
+                assert error_code(listed) == "not_found", (deck["title"], query)
+        assert len(reader.get(f"decks/{public['id']}/questions").get_json()["items"]) == 1
+        empty = reader.get(f"decks/{public['id']}/questions?level=expert")
+        assert empty.status_code == 200 and empty.get_json()["items"] == []
+        assert error_code(reader.get("decks/999999/questions")) == "not_found"
+    root = ApiClient(app.test_client()).sign_in(admin.email)
+    for deck, owner in [(d, reader) for d in (private, unlisted) for reader in (other, root)]:
+        assert owner.get(f"decks/{deck['id']}/questions").get_json()["items"][0]["prompt"] == (
+            "Hidden?"
+        )
+        assert owner.get(f"decks/{deck['id']}/questions?level=expert").get_json()["items"] == []
+        assert error_code(owner.get(f"decks/{deck['id']}/questions?level=x")) == "invalid"
+    assert set(api.get(f"decks/{public['id']}/questions").get_json()["items"][0]) == set(
+        schemas.Question().fields
+    )
 
 
 def test_pages_of_the_api_list_follow_each_other(api):
