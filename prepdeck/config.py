@@ -66,6 +66,12 @@ def engine_options_for(uri: str) -> dict:
         "connect_args": {
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
             "options": "-c synchronize_seqscans=off",
+            # No statement is prepared on the server. psycopg would prepare one after 5 runs on
+            # a connection, and the ROLLBACK ending a request dropped them all again; but a
+            # read in autocommit (core/database.py) keeps them, and after 5 more runs
+            # PostgreSQL may plan a search once for every word, with no word's statistics: the
+            # commonest word's search then took 22 ms instead of 6 (docs/performance.md).
+            "prepare_threshold": None,
         },
     }
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
+from prepdeck.core.database import reading_connection
 from prepdeck.core.errors import Invalid, NotFound
 from prepdeck.core.pagination import NO_SUCH_PAGE, Page
 from prepdeck.decks import search_estimate
@@ -25,7 +26,7 @@ from prepdeck.extensions import db
 START, STOP = "\x02", "\x03"  # markers no answer contains; replaced by <mark> after escaping
 MAX_QUERY = 200
 COUNT_CAP = 1_000  # beyond this the page says "1,000+": counting every match costs the most
-BLOCK = 200  # a very common word's matches are ranked this many at a time, in the order found
+BLOCK = 40  # a very common word's matches are ranked this many at a time, in the order found
 COMMON_MATCHES = 10 * COUNT_CAP  # a word expected in this many public questions: very common
 SNIPPET_SOURCE = 2_000  # characters of an answer that a snippet is cut from (bench/ measured)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -139,14 +140,14 @@ def _postgres(viewer, text: str, offset: int, limit: int):
     page reads only the matches up to the end of its block. Such a query says "more than
     1,000" once a block fills up, without counting the rest."""
     kind, params = _reader(viewer)
-    connection = db.session.connection()
-    params |= {
-        "text": text, "common": search_estimate.common_lexemes(connection, COMMON_MATCHES),
-        "all": COUNT_CAP + 1, "block": BLOCK, "first_block": offset // BLOCK * BLOCK,
-        "blocks_end": min(COUNT_CAP + 1, ((offset + limit - 1) // BLOCK + 1) * BLOCK + 1),
-        "offset": offset, "limit": limit,
-    }  # fmt: skip
-    rows = connection.execute(_postgres_statement(kind), params).all()
+    with reading_connection() as connection:
+        params |= {
+            "text": text, "common": search_estimate.common_vector(connection, COMMON_MATCHES),
+            "all": COUNT_CAP + 1, "block": BLOCK, "first_block": offset // BLOCK * BLOCK,
+            "blocks_end": min(COUNT_CAP + 1, ((offset + limit - 1) // BLOCK + 1) * BLOCK + 1),
+            "offset": offset, "limit": limit,
+        }  # fmt: skip
+        rows = connection.execute(_postgres_statement(kind), params).all()
     found, scan = rows[0].total, rows[0].scan
     return (found if found < scan else COUNT_CAP + 1), [row for row in rows if row.id is not None]
 
@@ -185,7 +186,7 @@ def _postgres_statement(kind: str) -> sa.Select:
     vector = sa.literal_column("questions.search_vector")
     common = sa.and_(
         sa.func.numnode(tsquery) == 1,
-        sa.func.array_to_tsvector(sa.bindparam("common", type_=ARRAY(sa.Text))).op("@@")(tsquery),
+        sa.cast(sa.bindparam("common", type_=sa.Text), TSVECTOR).op("@@")(tsquery),
     )
     whole = sa.bindparam("all", type_=sa.Integer)
     scan, block, first_ranked = (

@@ -21,13 +21,29 @@ _STATISTICS = sa.text(
     " FROM (SELECT 1) AS one LEFT JOIN pg_stats AS s ON s.schemaname = current_schema()"
     " AND s.tablename = 'questions' AND s.attname = 'search_vector'"
 )
-_read: dict[str, tuple[float, dict[str, float], int]] = {}  # database → (when, shares, public)
+# database → (when, shares, public, the vectors of `common_vector` by at_least)
+_read: dict[str, tuple[float, dict[str, float], int, dict[float, str]]] = {}
 
 
 def common_lexemes(connection: sa.Connection, at_least: float) -> list[str]:
     """The lexemes expected in at least `at_least` public questions, most common first."""
-    shares, public = _statistics(connection)
+    shares, public, _ = _statistics(connection)
     return [lexeme for lexeme, share in shares.items() if share * public >= at_least]
+
+
+def common_vector(connection: sa.Connection, at_least: float) -> str:
+    """`common_lexemes` as the text of a tsvector, made once per reading of the statistics:
+    what a search sends (one text parameter, not a list of them)."""
+    vectors = _statistics(connection)[2]
+    if at_least not in vectors:
+        vectors[at_least] = tsvector_text(common_lexemes(connection, at_least))
+    return vectors[at_least]
+
+
+def tsvector_text(lexemes: list[str]) -> str:
+    """The tsvector holding these lexemes, as PostgreSQL reads it: each one quoted."""
+    quoted = (lexeme.replace("\\", "\\\\").replace("'", "''") for lexeme in lexemes)
+    return " ".join(f"'{lexeme}'" for lexeme in quoted)
 
 
 def forget() -> None:
@@ -35,14 +51,15 @@ def forget() -> None:
     _read.clear()
 
 
-def _statistics(connection: sa.Connection) -> tuple[dict[str, float], int]:
+def _statistics(connection: sa.Connection) -> tuple[dict[str, float], int, dict[float, str]]:
     key = connection.engine.url.render_as_string(hide_password=True)
-    when, shares, public = _read.get(key, (None, {}, 0))
+    when, shares, public, vectors = _read.get(key, (None, {}, 0, {}))
     if when is None or time.monotonic() - when > REFRESH_SECONDS:
         row = connection.execute(_STATISTICS).one()
         # The shares list ends with three summary numbers (min, max, nulls): zip drops them.
         pairs = zip(row.lexemes or (), row.shares or (), strict=False)
         shares = dict(sorted(pairs, key=lambda pair: -pair[1]))
         public = int(row.public)
-        _read[key] = (time.monotonic(), shares, public)
-    return shares, public
+        vectors = {}
+        _read[key] = (time.monotonic(), shares, public, vectors)
+    return shares, public, vectors

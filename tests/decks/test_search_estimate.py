@@ -63,3 +63,24 @@ def test_the_common_words_come_from_the_statistics_analyze_keeps(pg_app, user, m
         }
         assert common_lexemes(db.session.connection(), 21) == ["lantern"]
         db.session.rollback()
+
+
+@pytest.mark.usefixtures("fresh_statistics")
+def test_the_common_words_are_sent_as_one_tsvector_that_postgres_reads_back(pg_app, user):
+    api = ApiClient(pg_app.test_client()).sign_in(user.email)
+    public = new_deck(api, title="Lamps", visibility="public")
+    for n in range(12):
+        add(api, public["id"], f"Lanterns {n}?", answer="Wicks." if n % 2 else "Oil.")
+    odd = ["it's", "back\\slash", "quote''d", "plain", "ünïcödé"]
+    with pg_app.app_context():
+        analyze()
+        connection = db.session.connection()
+        vector = search_estimate.common_vector(connection, 6)
+        assert vector == search_estimate.tsvector_text(common_lexemes(connection, 6))
+        assert search_estimate.common_vector(connection, 6) is vector  # made once
+        same = "SELECT CAST(:vector AS tsvector) = array_to_tsvector(CAST(:lexemes AS text[]))"
+        for lexemes in (common_lexemes(connection, 6), odd, []):
+            text = search_estimate.tsvector_text(lexemes)
+            assert connection.scalar(sa.text(same), {"vector": text, "lexemes": lexemes}), text
+        assert "wick" in vector and "lantern" in vector
+        db.session.rollback()
