@@ -47,3 +47,14 @@ def test_a_read_after_a_write_sees_it_in_the_sessions_transaction(app, user):
         db.session.rollback()
         with reading_connection() as connection:
             assert list(connection.execute(TITLES).scalars()) == []
+
+
+def test_no_statement_is_prepared_on_the_server_by_reads_in_autocommit(pg_app, user):
+    """psycopg would prepare a statement run 5 times on a connection; kept across requests in
+    autocommit, PostgreSQL could then plan it once for all parameters."""
+    prepared = sa.text("SELECT count(*) FROM pg_prepared_statements")
+    with pg_app.app_context():
+        for _ in range(12):
+            with reading_connection() as connection:
+                assert list(connection.execute(TITLES).scalars()) == []
+                assert connection.scalar(prepared) == 0
