@@ -87,7 +87,7 @@ class DeckReaders(NamedTuple):
 
 
 READER_COLUMNS = tuple(DeckReaders._fields[1:])
-_DECK_READERS = sa.select(Deck.id, Deck.visibility, Deck.owner_id).where(
+_DECK_READERS = sa.select(*(getattr(Deck, name) for name in DeckReaders._fields)).where(
     Deck.id == sa.bindparam("deck_id", type_=sa.Integer)
 )  # built once
 

@@ -9,7 +9,6 @@ import time
 import pytest
 
 from prepdeck.decks import transfer
-from tests.api_client import ApiClient
 
 BACKSLASHES = "\\" * 40
 ATTACKS = {
@@ -25,11 +24,6 @@ ATTACKS = {
 def escaped_code(answer: str) -> str:
     code = answer.split("\n", 1)[1].removesuffix("```")
     return f"<pre><code>{code}</code></pre>\n"
-
-
-@pytest.fixture
-def api(client, user):
-    return ApiClient(client).sign_in(user.email)
 
 
 @pytest.fixture

@@ -7,19 +7,12 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from prepdeck.decks.models import Deck, ImportJob, Question
 from prepdeck.extensions import db
 from tests.api_client import ApiClient, error_code
 from tests.conftest import make_person
 
 DOCUMENT = Path(__file__).parent.parent / "data" / "interview_questions.md"
-
-
-@pytest.fixture
-def api(client, user):
-    return ApiClient(client).sign_in(user.email)
 
 
 def upload(api, content: bytes, **fields):

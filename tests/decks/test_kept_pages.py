@@ -27,11 +27,6 @@ def front(app_factory):
     return app
 
 
-@pytest.fixture
-def api(client, user):
-    return ApiClient(client).sign_in(user.email)
-
-
 def edit_prompt(app, question_id: int, prompt: str) -> None:
     with app.app_context():
         question = db.session.get(Question, question_id)

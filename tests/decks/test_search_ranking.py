@@ -9,15 +9,8 @@ import sqlalchemy as sa
 from prepdeck.accounts.models import User
 from prepdeck.decks.search import search_questions
 from prepdeck.extensions import db
-from tests.api_client import ApiClient
 from tests.conftest import make_person
 from tests.decks.test_api_decks import add, new_deck
-
-
-@pytest.fixture
-def api(client, user):
-    return ApiClient(client).sign_in(user.email)
-
 
 FILLER = " ".join(
     f"Paragraph {n} is about request routing, templates and blueprints." for n in range(250)
