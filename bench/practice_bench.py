@@ -4,7 +4,7 @@
 Reads, each round one after the other (so all see the same cache state):
 
 * `due_queue(person, limit=50)`: the service as a page or the API calls it, in its own app
-  context like a request (connection checkout with pre-ping, its statements, rollback);
+  context like a request (connection checkout, its statements, rollback);
 * the statements it sent (captured from SQLAlchemy), replayed with psycopg: the database's share;
 * the baseline for the queue: the bare `SELECT … FROM practice_cards WHERE person_id = … AND
   state = 'review' AND due <= now() ORDER BY due LIMIT 50`, one index range scan;

@@ -105,7 +105,7 @@ def _machine(facts: dict[str, str]) -> str:
         f"Machine: {facts['CPUs']} CPUs ({facts['CPU model']}), {facts['memory']} RAM; "
         f"Python {facts['Python']}; PostgreSQL {facts['PostgreSQL']} on the same host "
         f"({settings}). The app runs with its testing settings and its production engine "
-        "options (connection pool with pre-ping)."
+        "options (connection pool, each connection checked on checkout)."
     )
 
 
@@ -175,8 +175,8 @@ def _search(results: SearchResults) -> list[str]:
         "divided by the median of the bare `SELECT id … LIMIT 20`.",
         _latency_table(results),
         "Where the time of `search_questions` goes (medians, ms): the two statements it sends, "
-        "replayed with psycopg, and the rest (SQLAlchemy, the pool's pre-ping, BEGIN and "
-        "ROLLBACK round trips, building the result).",
+        "replayed with psycopg, and the rest (SQLAlchemy, the pool's checkout, BEGIN and "
+        "ROLLBACK round trips where a transaction is open, building the result).",
         _breakdown_table(results),
         "What the page and count statements spend their time on, and what a change would "
         "save: variants derived from the SQL `search_questions` sent, replayed with psycopg "

@@ -1,9 +1,9 @@
 """Search latency on a large corpus: `search_questions` beside the bare SQL it is built on.
 
-For every query, each round runs these one after the other (so all see the same cache state):
+For every query, each round runs these, in an order shuffled per round (`interleaved_rounds`):
 
 * `search_questions(None, q, page=1)`: the service as a page calls it, in its own app context
-  like a request (connection checkout with pre-ping, count query, page query, rollback);
+  like a request (connection checkout, its one statement);
 * the statements it sent (captured from SQLAlchemy), replayed with psycopg: the database's
   share of the service's time (count and page apart, if it sends them apart);
 * the baselines: `SELECT id ... @@ websearch_to_tsquery(...) LIMIT 20` and the bare count.

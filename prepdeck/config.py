@@ -53,8 +53,8 @@ def engine_options_for(uri: str) -> dict:
         # busy timeout; without them concurrent writers fail with "database is locked".
         return {"connect_args": {"timeout": 30}}
     return {
-        # A restarted database leaves dead connections in the pool: test each one on checkout.
-        "pool_pre_ping": True,
+        # A restarted database leaves dead connections in the pool: each one is checked on
+        # checkout (core/database.py, without a round trip) and replaced if the server ended it.
         "pool_recycle": 1800,
         # A gevent worker serves many requests at once: below that many pooled connections,
         # each busy moment opens (and then closes) overflow connections.
@@ -65,7 +65,8 @@ def engine_options_for(uri: str) -> dict:
         # search would show different results each time, and its pages would not follow.
         "connect_args": {
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
-            "options": "-c synchronize_seqscans=off",
+            # Times come back in UTC whatever the server's zone, as the app keeps them.
+            "options": "-c synchronize_seqscans=off -c timezone=UTC",
             # No statement is prepared on the server. psycopg would prepare one after 5 runs on
             # a connection, and the ROLLBACK ending a request dropped them all again; but a
             # read in autocommit (core/database.py) keeps them, and after 5 more runs
